@@ -1,0 +1,3 @@
+"""frontdesk: the front desk of a property-management service centre, in a terminal."""
+
+__version__ = "0.1.0"

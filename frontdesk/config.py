@@ -1,0 +1,60 @@
+"""Where things live: the settings file (platformdirs), the data directory and
+the default database."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_config_dir, user_data_dir
+
+PACKAGE_DIR = Path(__file__).parent
+ENV_URL = "FRONTDESK_DATABASE_URL"
+ENV_CONFIG_DIR = "FRONTDESK_CONFIG_DIR"
+
+
+def data_dir() -> Path:
+    """Reference data (categories, phrases, checklists).
+
+    In a source checkout it is the repository's ``data/``; an installed wheel
+    carries a copy as ``frontdesk/_data``.
+    """
+    source = PACKAGE_DIR.parent / "data"
+    if (source / "categories.toml").exists():
+        return source
+    return PACKAGE_DIR / "_data"
+
+
+def default_database_path() -> Path:
+    """``data/frontdesk.db`` in a source checkout, else the user's data dir."""
+    source = PACKAGE_DIR.parent / "data"
+    if (source / "categories.toml").exists():
+        return source / "frontdesk.db"
+    return Path(user_data_dir("frontdesk", appauthor=False)) / "frontdesk.db"
+
+
+def config_path() -> Path:
+    base = os.environ.get(ENV_CONFIG_DIR) or user_config_dir("frontdesk", appauthor=False)
+    return Path(base) / "settings.toml"
+
+
+@dataclass
+class Settings:
+    language: str = "zh-Hant"
+    desk_name: str = "物業服務中心 客服前台"
+    database_url: str = ""
+    wait_apology_seconds: int = 120
+    extra: dict = field(default_factory=dict)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings file; a missing file gives the defaults."""
+    path = path or config_path()
+    if not path.exists():
+        return Settings()
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)
+    known = {k: raw.pop(k) for k in list(raw) if k in Settings.__dataclass_fields__ and k != "extra"}
+    return Settings(**known, extra=raw)
