@@ -112,4 +112,81 @@ class RosterEntry(SQLModel, table=True):
 
 # --- desk queue tables (issue 3) ---
 
+GUEST_TYPES = ("owner", "visitor", "vip", "inspection", "superior")
+ENCOUNTER_STATES = ("waiting", "open", "closed")
+OUTCOMES = ("answered", "work_order", "visitor_registered", "complaint", "other")
+STAFF_STATES = ("free", "busy", "away")  # "serving" is derived from open encounters
+
+
+class DeskState(SQLModel, table=True):
+    """The rotation pointer of a desk on a day: the seat that stood last."""
+
+    __tablename__ = "desk_state"
+    __table_args__ = (UniqueConstraint("desk", "day", name="uq_desk_state_desk_day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    desk: str = Field(default="main", max_length=32)
+    day: date
+    last_seat: str = Field(default="", max_length=4)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)
+
+
+class StaffStatus(SQLModel, table=True):
+    """A person's own state at the desk: free, busy (task in hand, 有工作任務) or away."""
+
+    __tablename__ = "staff_status"
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+    state: str = Field(default="free", max_length=8)
+    note: str = Field(default="", max_length=200)
+    since: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)
+
+
+class Encounter(SQLModel, table=True):
+    """One party at the desk, from arrival (maybe waiting) to finish.
+
+    ``state``: waiting (in the line, no one yet) → open (being served) → closed.
+    """
+
+    __tablename__ = "encounter"
+    __table_args__ = (
+        Index("ix_encounter_day_state", "day", "state"),
+        Index("ix_encounter_staff_state", "staff_id", "state"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    desk: str = Field(default="main", max_length=32)
+    day: date
+    state: str = Field(default="open", max_length=8)
+    seat: str = Field(default="", max_length=4)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    guest_type: str = Field(default="owner", max_length=12)
+    owner_id: int | None = Field(default=None, foreign_key="owner.id", ondelete="SET NULL")
+    party_label: str = Field(default="", max_length=80)
+    direct: bool = Field(default=False)  # walked straight to someone (seed §四 3)
+    category: str = Field(default="", max_length=24)
+    outcome: str = Field(default="", max_length=24)
+    note: str = Field(default="", max_length=500)
+    arrived_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    wait_seconds: int = Field(default=0)
+    handoff_count: int = Field(default=0)
+    apologised: bool = Field(default=False)
+    version: int = Field(default=1)
+
+
+class Handoff(SQLModel, table=True):
+    """A party passed to the colleague whose duty it is (seed §四 4)."""
+
+    __tablename__ = "handoff"
+    id: int | None = Field(default=None, primary_key=True)
+    encounter_id: int = Field(foreign_key="encounter.id", index=True, ondelete="CASCADE")
+    from_staff_id: int = Field(foreign_key="staff.id")
+    to_staff_id: int = Field(foreign_key="staff.id")
+    from_seat: str = Field(default="", max_length=4)
+    to_seat: str = Field(default="", max_length=4)
+    category: str = Field(default="", max_length=24)
+    reason: str = Field(default="", max_length=200)
+    at: datetime = Field(default_factory=utcnow)
+
 # --- self-check tables (issue 4) ---

@@ -1,0 +1,73 @@
+"""The command line: ``frontdesk`` opens the app; sub-commands manage the data.
+
+Each data command lives in its own module and is added below.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from frontdesk.config import load_settings
+from frontdesk.db import DatabaseError, backup_sqlite, resolve_url, sqlite_path
+from frontdesk.i18n import LANGUAGES, set_language, t
+
+DB_HELP = "Database: a file path or a SQLAlchemy URL (postgresql+psycopg://…). Default: $FRONTDESK_DATABASE_URL, else data/frontdesk.db."
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one clear message to stderr and exit non-zero."""
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", metavar="PATH_OR_URL", help=DB_HELP)
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Interface language (default zh-Hant, or the settings file).")
+@click.option("--operator", default="", help="Name shown as the operator in the header.")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, lang: str | None, operator: str) -> None:
+    """frontdesk: the front desk of a property-management service centre.
+
+    Without a sub-command it opens the app (the database is created and
+    migrated on first start; an existing file is backed up before an upgrade).
+    """
+    settings = load_settings()
+    if lang:
+        settings.language = lang
+    set_language(settings.language)
+    ctx.obj = {"settings": settings}
+    if ctx.invoked_subcommand is not None:
+        return
+    url = resolve_url(db or settings.database_url or None)
+    from frontdesk.app import create_app
+
+    try:
+        app = create_app(url, settings=settings, operator=operator or settings.extra.get("operator", ""))
+    except DatabaseError as exc:
+        fail(str(exc))
+    app.run()
+
+
+@main.command()
+@click.argument("dest", type=click.Path(dir_okay=True, writable=False))
+@click.option("--db", "db", metavar="PATH_OR_URL", help=DB_HELP)
+def backup(dest: str, db: str | None) -> None:
+    """Copy a SQLite database to DEST while it is in use, and verify the copy.
+
+    DEST may be a file or a folder (a dated file name is chosen inside it).
+    PostgreSQL databases are backed up with pg_dump instead.
+    """
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if path is None:
+        fail(t("cli.backup_sqlite_only"))
+    try:
+        out = backup_sqlite(path, dest)
+    except DatabaseError as exc:
+        fail(str(exc))
+    click.echo(t("cli.backup_done", path=out))
+
+
+# --- sub-commands from other modules ---

@@ -1,0 +1,16 @@
+"""Placeholder until its issue lands (being built in parallel)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from frontdesk.i18n import t
+from frontdesk.widgets.base import DeskScreen
+
+
+class RosterScreen(DeskScreen):
+    TITLE_KEY = "roster.title"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(t("roster.title"), classes="screen-body placeholder")
