@@ -51,6 +51,8 @@ def postgres_base_url() -> str | None:
 def pg_url():
     """A fresh, empty PostgreSQL database for one test; skipped when no server is configured."""
     base = postgres_base_url()
+    if base is None and os.environ.get("FRONTDESK_REQUIRE_POSTGRES"):
+        pytest.fail("FRONTDESK_REQUIRE_POSTGRES is set but no PG* variables point at a server")
     if base is None:
         pytest.skip("no PostgreSQL configured (run the suite under pg_virtualenv, as .ci/run does)")
     name = f"fd_test_{uuid.uuid4().hex[:10]}"
