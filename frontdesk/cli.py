@@ -42,6 +42,9 @@ def main(ctx: click.Context, db: str | None, lang: str | None, operator: str) ->
         return
     url = resolve_url(db or settings.database_url or None)
     from frontdesk.app import create_app
+    from frontdesk.logs import setup_logging
+
+    setup_logging()
 
     try:
         app = create_app(url, settings=settings, operator=operator or settings.extra.get("operator", ""))
