@@ -23,7 +23,7 @@ from textual.dom import DOMNode
 from textual.worker import Worker
 
 from frontdesk.config import Settings, load_settings
-from frontdesk.db import DatabaseError, explain, open_database, session_scope
+from frontdesk.db import DatabaseError, explain, open_database, resolve_url, session_scope
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import set_language, t
 from frontdesk.screens.checks import ChecksScreen
@@ -171,10 +171,10 @@ def create_app(
     settings: Settings | None = None,
     start_mode: str = "queue",
 ) -> FrontDeskApp:
-    """The app on the database at ``url`` (migrated first): used by the CLI and the tests."""
+    """The app on the database at ``url`` (a URL or a file path; migrated first): used by the CLI and the tests."""
     settings = settings or load_settings()
     if language:
         settings.language = language
     set_language(settings.language)
-    engine = open_database(url)
+    engine = open_database(resolve_url(url))
     return FrontDeskApp(engine, settings=settings, operator=operator, start_mode=start_mode)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import phonenumbers
-from pypinyin import Style, lazy_pinyin
-from stdnum.cn import ric
-
 from frontdesk.i18n import t
+
+# pypinyin (its phrase dictionary takes ~0.25 s to load), phonenumbers and stdnum
+# are imported where they are used, so the app paints its first screen sooner.
 
 # Two-character surnames (複姓), traditional and simplified spellings.
 COMPOUND_SURNAMES = frozenset(
@@ -45,6 +44,8 @@ def surname_of(name: str) -> str:
 
 def name_keys(name: str) -> tuple[str, str]:
     """Search keys for a name: pinyin initials and full pinyin, lower case (王小明 → wxm, wangxiaoming)."""
+    from pypinyin import Style, lazy_pinyin
+
     name = clean_text(name)
     syllables = [s.lower() for s in lazy_pinyin(name, errors=lambda chars: list(chars)) if s.strip()]
     initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))).lower()
@@ -59,6 +60,8 @@ def normalize_phone(text: str) -> str:
     Empty input gives ``""``; an invalid number raises ``ValueError`` with a
     translated message.
     """
+    import phonenumbers
+
     text = clean_text(text)
     if not text:
         return ""
@@ -73,6 +76,8 @@ def normalize_phone(text: str) -> str:
 
 def format_phone(e164: str) -> str:
     """For display: ``138 1234 5678`` for a CN mobile, international form otherwise."""
+    import phonenumbers
+
     if not e164:
         return ""
     try:
@@ -151,6 +156,8 @@ def unit_search_prefix(text: str) -> str | None:
 
 def validate_id_number(text: str) -> str:
     """A Chinese resident ID number (GB 11643, check digit verified), upper case."""
+    from stdnum.cn import ric
+
     value = clean_text(text).upper().replace(" ", "")
     if not ric.is_valid(value):
         raise ValueError(t("names.id_invalid"))
