@@ -35,7 +35,7 @@ from frontdesk.config import data_dir
 from frontdesk.errors import ConflictError, FrontdeskError, NotFoundError, ValidationError
 from frontdesk.i18n import LANGUAGES, current_language, t
 from frontdesk.models import GENDERS, SEAT_CODES, STAFF_ROLES, RosterEntry, Staff
-from frontdesk.names import clean_text, surname_of
+from frontdesk.names import clean_text, name_keys, surname_of
 
 SEATS: tuple[str, ...] = SEAT_CODES
 NAME_MAX = 40
@@ -202,12 +202,12 @@ def _validate(session: Session, form: StaffForm, *, staff_id: int | None) -> dic
 
 
 def list_staff(session: Session, *, active_only: bool = True) -> list[Staff]:
-    """Staff by name (leads first), active only unless asked."""
+    """Staff in pinyin order of their names (active first, leads first), active only unless asked."""
     query = select(Staff)
     if active_only:
         query = query.where(Staff.active == True)  # noqa: E712
     staff = list(session.exec(query).all())
-    staff.sort(key=lambda s: (not s.active, s.role != "lead", s.name))
+    staff.sort(key=lambda s: (not s.active, s.role != "lead", name_keys(s.name)[1], s.name))
     return staff
 
 
