@@ -13,7 +13,8 @@ from frontdesk.widgets.base import DeskScreen
 
 
 _KEY_NAMES = {"escape": "Esc", "enter": "Enter", "space": "Space", "tab": "Tab", "delete": "Del",
-              "pageup": "PgUp", "pagedown": "PgDn", "up": "↑", "down": "↓", "left": "←", "right": "→"}
+              "pageup": "PgUp", "pagedown": "PgDn", "up": "↑", "down": "↓", "left": "←", "right": "→",
+              "left_square_bracket": "[", "right_square_bracket": "]"}
 
 
 def key_label(key: str) -> str:
