@@ -190,3 +190,114 @@ class Handoff(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 # --- self-check tables (issue 4) ---
+
+CHECK_STATES = ("draft", "signed")
+CHECK_ANSWERS = ("pass", "fail", "na")
+
+
+class SelfCheck(SQLModel, table=True):
+    """One person's end-of-shift self-check (seed 一, 二, 七), run by the shift lead.
+
+    A ``signed`` record is never changed again; a correction is a new record whose
+    ``corrects_id`` points to the one it replaces. The checklist text is copied into
+    the items when the check starts, so a changed template never changes a record.
+    """
+
+    __tablename__ = "self_check"
+    __table_args__ = (
+        Index("ix_self_check_staff_day", "staff_id", "day"),
+        Index("ix_self_check_day_shift", "day", "shift"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    shift: str = Field(default="", max_length=16)
+    staff_id: int = Field(foreign_key="staff.id")
+    seat: str = Field(default="", max_length=4)
+    gender: str = Field(default="", max_length=1)  # the grooming list chosen
+    state: str = Field(default="draft", max_length=8)
+    corrects_id: int | None = Field(default=None, foreign_key="self_check.id", index=True)
+    reason: str = Field(default="", max_length=500)  # why a correction was made
+    lead_id: int | None = Field(default=None, foreign_key="staff.id")
+    started_at: datetime = Field(default_factory=utcnow)
+    signed_at: datetime | None = None
+    item_count: int = Field(default=0)
+    pass_count: int = Field(default=0)
+    fail_count: int = Field(default=0)
+    na_count: int = Field(default=0)
+    version: int = Field(default=1)
+
+
+class SelfCheckItem(SQLModel, table=True):
+    """One checklist item of a self-check, with the template text as it was then."""
+
+    __tablename__ = "self_check_item"
+    __table_args__ = (
+        UniqueConstraint("check_id", "position", name="uq_self_check_item_position"),
+        Index("ix_self_check_item_key", "template_id", "item_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    check_id: int = Field(foreign_key="self_check.id", index=True, ondelete="CASCADE")
+    position: int
+    template_id: str = Field(max_length=40)
+    template_version: int
+    item_id: str = Field(max_length=40)
+    # Snapshot of the template: section title and item text in each UI language.
+    section: str = Field(max_length=80)
+    section_hans: str = Field(default="", max_length=80)
+    section_en: str = Field(default="", max_length=80)
+    text: str = Field(sa_column=Column(SAText, nullable=False))
+    text_hans: str = Field(default="", sa_column=Column(SAText, nullable=False, server_default=""))
+    text_en: str = Field(default="", sa_column=Column(SAText, nullable=False, server_default=""))
+    answer: str = Field(default="", max_length=4)  # "", pass, fail, na
+    note: str = Field(default="", max_length=500)
+    answered_at: datetime | None = None
+
+
+class PinGuard(SQLModel, table=True):
+    """Wrong sign-off PINs per lead: after too many the lead is locked out for a while.
+
+    Kept in the database so restarting the app does not reset the count.
+    """
+
+    __tablename__ = "pin_guard"
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+    failures: int = Field(default=0)
+    last_failure_at: datetime | None = None
+    locked_until: datetime | None = None
+
+
+from sqlalchemy import event as _sa_event  # noqa: E402
+from sqlalchemy.orm import Session as _OrmSession  # noqa: E402
+
+
+def _guard_signed_checks(session, _flush_context, _instances) -> None:
+    """Refuse, at flush time, any change to a signed self-check or its items.
+
+    The domain (``frontdesk.selfchecks``) never tries; this catches any other code
+    path that goes through the ORM. The state is read from the database, so a
+    check being signed in this very flush can still take its answers.
+    """
+    from sqlalchemy import select
+
+    from frontdesk.errors import ConflictError
+    from frontdesk.i18n import t
+
+    ids: set[int] = set()
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, SelfCheck) and obj.id is not None:
+            if obj in session.deleted or session.is_modified(obj, include_collections=False):
+                ids.add(obj.id)
+        elif isinstance(obj, SelfCheckItem) and obj.check_id is not None:
+            if obj in session.deleted or session.is_modified(obj, include_collections=False):
+                ids.add(obj.check_id)
+    if not ids:
+        return
+    with session.no_autoflush:
+        signed = session.execute(
+            select(SelfCheck.id).where(SelfCheck.id.in_(ids), SelfCheck.state == "signed")  # type: ignore[union-attr]
+        ).first()
+    if signed is not None:
+        raise ConflictError(t("checks.err_signed_immutable"))
+
+
+_sa_event.listen(_OrmSession, "before_flush", _guard_signed_checks)
