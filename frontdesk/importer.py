@@ -1,0 +1,455 @@
+"""Import units and owners from a CSV file, all in one transaction.
+
+Domain only (no Textual, no click): :func:`import_owners` reads the bytes,
+checks every row, and either writes everything that was accepted or nothing.
+
+* Encoding: UTF-8 (with or without the BOM Excel adds) or GBK / GB18030 (what
+  Chinese Excel saves); anything else is refused with one clear message.
+* A header row is required; Chinese or English column names
+  (單元/unit, 姓名/name, 性別/gender, 電話/phone, 電話2/phone2, 身份/role,
+  VIP, 熟客/familiar, 備註/notes). 單元, 姓名 and 性別 must be there.
+* Each data row is one person in one unit. The same person (same name and
+  phone) on several rows becomes one owner with several units; a person
+  already in the database (same name and phone) gets the new units. Units
+  are created as needed.
+* Every rejected row is reported with its line number and reason. If any row
+  is rejected nothing is written, unless ``skip_bad`` is given.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from frontdesk.errors import FrontdeskError, ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Occupancy, Owner, Unit
+from frontdesk.names import clean_text, phone_tail, unit_code
+from frontdesk.owners import OwnerForm, parse_gender, parse_role, validate_form
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+# Column → the header names accepted for it (compared after clean-up, see _header_key).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "unit": ("單元", "单元", "單元號", "单元号", "房號", "房号", "unit", "unitcode"),
+    "name": ("姓名", "name"),
+    "gender": ("性別", "性别", "gender", "sex"),
+    "phone": ("電話", "电话", "手機", "手机", "電話1", "电话1", "phone", "phone1", "mobile"),
+    "phone2": ("電話2", "电话2", "手機2", "手机2", "phone2", "mobile2"),
+    "role": ("身份", "身分", "角色", "role"),
+    "vip": ("vip", "貴賓", "贵宾"),
+    "familiar": ("熟客", "familiar"),
+    "notes": ("備註", "备注", "notes", "note", "remarks"),
+}
+REQUIRED = ("unit", "name", "gender")
+_YES = {"是", "1", "y", "yes", "true", "t", "v", "✓", "√", "vip", "熟客"}
+_NO = {"", "否", "0", "n", "no", "false", "f", "-", "—"}
+_CHUNK = 500
+
+
+class ImportFileError(FrontdeskError):
+    """The file as a whole cannot be imported (encoding, header, empty); nothing was written."""
+
+
+@dataclass
+class Rejected:
+    line: int
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return t("importer.line", line=self.line, reason=self.reason)
+
+
+@dataclass
+class ImportReport:
+    encoding: str = ""
+    rows: int = 0  # data rows read (blank lines not counted)
+    accepted: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    units_created: int = 0
+    owners_created: int = 0
+    owners_matched: int = 0  # people already in the database who got new units
+    links_created: int = 0
+    imported: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def lines(self) -> list[str]:
+        """The report for a person: every rejected line, then what happened."""
+        out = [r.message for r in self.rejected]
+        if self.ignored_columns:
+            out.append(t("importer.ignored_columns", columns="、".join(self.ignored_columns)))
+        if self.imported:
+            out.append(
+                t(
+                    "importer.done",
+                    rows=self.accepted,
+                    units=self.units_created,
+                    owners=self.owners_created,
+                    matched=self.owners_matched,
+                    links=self.links_created,
+                )
+            )
+            if self.rejected:
+                out.append(t("importer.skipped", count=len(self.rejected)))
+        elif self.rejected:
+            out.append(t("importer.nothing_imported", count=len(self.rejected), rows=self.rows))
+        else:
+            out.append(t("importer.checked", rows=self.accepted))
+        return out
+
+
+@dataclass
+class _Row:
+    line: int
+    form: OwnerForm
+    code: str = ""
+    parts: tuple[str, str, str] = ("", "", "")
+    role: str = "owner"
+    values: dict = field(default_factory=dict)  # owner columns, normalised
+    person: tuple = ()
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8 (BOM or not) first, then GB18030 (a superset of GBK)."""
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:  # UTF-16 or a binary file that happened to decode
+            break
+        return text, ("gbk/gb18030" if encoding == "gb18030" else "utf-8")
+    raise ImportFileError(t("importer.err.encoding"))
+
+
+def column_label(column: str) -> str:
+    """How a column is named in messages: 單元 (unit), 姓名 (name) …"""
+    return {
+        "unit": t("importer.column.unit"),
+        "name": t("importer.column.name"),
+        "gender": t("importer.column.gender"),
+        "phone": t("importer.column.phone"),
+        "phone2": t("importer.column.phone2"),
+        "role": t("importer.column.role"),
+        "vip": t("importer.column.vip"),
+        "familiar": t("importer.column.familiar"),
+        "notes": t("importer.column.notes"),
+    }[column]
+
+
+def _header_key(name: str) -> str:
+    return re.sub(r"[\s_*:：]", "", clean_text(name).lower())
+
+
+_ALIASES = {_header_key(alias): column for column, names in COLUMNS.items() for alias in names}
+
+
+def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    index: dict[str, int] = {}
+    ignored: list[str] = []
+    for i, name in enumerate(header):
+        column = _ALIASES.get(_header_key(name))
+        if column is None:
+            if clean_text(name):
+                ignored.append(clean_text(name))
+            continue
+        if column in index:
+            raise ImportFileError(t("importer.err.column_twice", column=clean_text(name)))
+        index[column] = i
+    missing = [c for c in REQUIRED if c not in index]
+    if missing:
+        names = "、".join(column_label(c) for c in missing)
+        if not index:
+            raise ImportFileError(t("importer.err.no_header", columns=names))
+        raise ImportFileError(t("importer.err.missing_column", columns=names))
+    return index, ignored
+
+
+def _flag(text: str, column: str) -> bool:
+    value = clean_text(text).lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ValueError(t("importer.err.flag", column=column, value=clean_text(text)))
+
+
+def parse_rows(text: str, report: ImportReport) -> list[_Row]:
+    """The data rows as forms, with their first line numbers; broken rows go to ``report``."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        while not any(c.strip() for c in header):
+            header = next(reader)
+    except StopIteration:
+        raise ImportFileError(t("importer.err.empty")) from None
+    except csv.Error as exc:
+        raise ImportFileError(t("importer.err.header_broken", error=str(exc))) from exc
+    index, report.ignored_columns = _map_header(header)
+    width = len(header)
+    rows: list[_Row] = []
+    last_line = reader.line_num
+    while True:
+        line = last_line + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            last_line = reader.line_num
+            report.rows += 1
+            report.rejected.append(Rejected(line, _csv_problem(exc)))
+            continue
+        last_line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        report.rows += 1
+        if len(record) > width and any(c.strip() for c in record[width:]):
+            report.rejected.append(Rejected(line, t("importer.err.too_many", expected=width, got=len(record))))
+            continue
+        if len(record) < width:
+            report.rejected.append(Rejected(line, t("importer.err.too_few", expected=width, got=len(record))))
+            continue
+
+        def cell(column: str) -> str:
+            return record[index[column]] if column in index else ""
+
+        problems = []
+        flags = {}
+        for column in ("vip", "familiar"):
+            try:
+                flags[column] = _flag(cell(column), column_label(column))
+            except ValueError as exc:
+                problems.append(str(exc))
+        form = OwnerForm(
+            name=cell("name"),
+            gender=cell("gender"),
+            phone=cell("phone"),
+            phone2=cell("phone2"),
+            is_vip=flags.get("vip", False),
+            is_familiar=flags.get("familiar", False),
+            notes=cell("notes"),
+            units=cell("unit"),
+            role=cell("role"),
+        )
+        row = _Row(line, form)
+        problems += _check_row(row)
+        if problems:
+            report.rejected.append(Rejected(line, ";".join(problems)))
+        else:
+            rows.append(row)
+    return rows
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "end of data" in text:
+        return t("importer.err.unclosed_quote")
+    if "expected after" in text:
+        return t("importer.err.bad_quote")
+    return t("importer.err.broken", error=text)
+
+
+def _check_row(row: _Row) -> list[str]:
+    form = row.form
+    problems: list[str] = []
+    if not clean_text(form.units):
+        problems.append(t("importer.err.unit_required"))
+    if parse_gender(form.gender) is None:
+        problems.append(t("importer.err.gender", value=clean_text(form.gender)))
+    if parse_role(form.role) is None:
+        problems.append(t("importer.err.role", value=clean_text(form.role)))
+    try:
+        clean = validate_form(form)
+    except ValidationError as exc:
+        for key, message in exc.errors.items():
+            if key in ("gender", "role") or (key == "units" and not clean_text(form.units)):
+                continue  # already said above, with the value
+            problems.append(message)
+        return problems
+    if problems:
+        return problems
+    if len(clean.units) != 1:
+        return [t("importer.err.one_unit", text=clean_text(form.units))]
+    building, entrance, room, role = clean.units[0]
+    row.parts = (building, entrance, room)
+    row.code = unit_code(building, entrance, room)
+    if len(row.code) > 32:
+        return [t("owners.err.unit_format", text=row.code)]
+    row.role = role
+    row.values = {
+        "name": clean.name,
+        "surname": clean.surname,
+        "gender": clean.gender,
+        "initials": clean.initials,
+        "pinyin": clean.pinyin,
+        "phone": clean.phone,
+        "phone_tail": phone_tail(clean.phone),
+        "phone2": clean.phone2,
+        "phone2_tail": phone_tail(clean.phone2),
+        "is_vip": clean.is_vip,
+        "is_familiar": clean.is_familiar,
+        "notes": clean.notes,
+    }
+    # The same person on several rows: same name and phone. Without a phone, each row is its own person.
+    row.person = (clean.name, clean.phone) if clean.phone else ("", f"line {row.line}")
+    return []
+
+
+# --- importing ---------------------------------------------------------------------
+
+
+def _chunks(items: list, size: int = _CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def import_owners(
+    session: Session,
+    source: bytes | str | Path,
+    *,
+    skip_bad: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Check every row of a CSV file and import the units and owners in ``session``'s transaction.
+
+    ``source`` is the file's bytes or its path. Nothing is written when any row is
+    rejected (unless ``skip_bad``) or with ``dry_run``. A problem with the file as a
+    whole raises :class:`ImportFileError`.
+    """
+    if isinstance(source, (str, Path)):
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise ImportFileError(t("importer.err.cannot_read", path=source, error=exc.strerror or exc)) from exc
+    else:
+        data = source
+    report = ImportReport()
+    text, report.encoding = decode(data)
+    rows = parse_rows(text, report)
+    if not rows and not report.rejected:
+        raise ImportFileError(t("importer.err.no_rows"))
+    rows = _check_against_file_and_database(session, rows, report)
+    report.rejected.sort(key=lambda r: r.line)
+    report.accepted = len(rows)
+    if dry_run or (report.rejected and not skip_bad) or not rows:
+        return report
+    _write(session, rows, report)
+    report.imported = True
+    return report
+
+
+def _check_against_file_and_database(session: Session, rows: list[_Row], report: ImportReport) -> list[_Row]:
+    """Drop rows repeating an earlier row or the database; the same person must agree on gender."""
+    first_of_person: dict[tuple, _Row] = {}
+    seen_link: dict[tuple, int] = {}
+    kept: list[_Row] = []
+    for row in rows:
+        first = first_of_person.setdefault(row.person, row)
+        if first is not row and first.values["gender"] != row.values["gender"]:
+            report.rejected.append(Rejected(row.line, t("importer.err.gender_differs", line=first.line)))
+            continue
+        link = (row.code, row.person)
+        if link in seen_link:
+            report.rejected.append(Rejected(row.line, t("importer.err.duplicate_row", line=seen_link[link])))
+            continue
+        seen_link[link] = row.line
+        kept.append(row)
+    units = _existing_units(session, sorted({r.code for r in kept}))
+    owners = _existing_owners(session, {r.person for r in kept if r.person[0]})
+    links = _existing_links(session, [u for u in units.values()], sorted(set(owners.values())))
+    out = []
+    for row in kept:
+        unit_id, owner_id = units.get(row.code), owners.get(row.person)
+        if unit_id is not None and owner_id is not None and (unit_id, owner_id) in links:
+            report.rejected.append(
+                Rejected(row.line, t("importer.err.already_there", name=row.values["name"], code=row.code))
+            )
+            continue
+        out.append(row)
+    return out
+
+
+def _existing_units(session: Session, codes: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(codes):
+        found.update(session.exec(select(Unit.code, Unit.id).where(Unit.code.in_(chunk))).all())
+    return found
+
+
+def _existing_owners(session: Session, people: set[tuple]) -> dict[tuple, int]:
+    """(name, phone) → the owner already registered with that name and phone (the first one)."""
+    found: dict[tuple, int] = {}
+    phones = sorted({phone for _name, phone in people})
+    for chunk in _chunks(phones):
+        tails = sorted({phone_tail(p) for p in chunk})
+        stmt = (
+            select(Owner.name, Owner.phone, Owner.id)
+            .where(Owner.phone_tail.in_(tails), Owner.phone.in_(chunk))
+            .order_by(Owner.id.desc())
+        )
+        for name, phone, owner_id in session.exec(stmt):
+            if (name, phone) in people:
+                found[(name, phone)] = owner_id
+    return found
+
+
+def _existing_links(session: Session, unit_ids: list[int], owner_ids: list[int]) -> set[tuple[int, int]]:
+    links: set[tuple[int, int]] = set()
+    if not unit_ids or not owner_ids:
+        return links
+    for chunk in _chunks(owner_ids):
+        stmt = select(Occupancy.unit_id, Occupancy.owner_id).where(Occupancy.owner_id.in_(chunk))
+        links.update((u, o) for u, o in session.exec(stmt))
+    return links
+
+
+def _write(session: Session, rows: list[_Row], report: ImportReport) -> None:
+    units = _existing_units(session, sorted({r.code for r in rows}))
+    new_units: dict[str, Unit] = {}
+    for row in rows:
+        if row.code not in units and row.code not in new_units:
+            b, e, r = row.parts
+            new_units[row.code] = Unit(code=row.code, building=b, entrance=e, room=r)
+    session.add_all(new_units.values())
+    session.flush()
+    units.update({code: unit.id for code, unit in new_units.items()})
+    report.units_created = len(new_units)
+
+    owners = _existing_owners(session, {r.person for r in rows if r.person[0]})
+    report.owners_matched = len(owners)
+    new_owners: dict[tuple, Owner] = {}
+    for row in rows:
+        if row.person in owners:
+            continue
+        owner = new_owners.get(row.person)
+        if owner is None:
+            new_owners[row.person] = Owner(**row.values)
+        else:  # the same person on a later row: flags add up, the first notes stay
+            owner.is_vip = owner.is_vip or row.values["is_vip"]
+            owner.is_familiar = owner.is_familiar or row.values["is_familiar"]
+            owner.notes = owner.notes or row.values["notes"]
+            owner.phone2 = owner.phone2 or row.values["phone2"]
+            owner.phone2_tail = owner.phone2_tail or row.values["phone2_tail"]
+    session.add_all(new_owners.values())
+    session.flush()
+    owners.update({person: owner.id for person, owner in new_owners.items()})
+    report.owners_created = len(new_owners)
+
+    links = [Occupancy(unit_id=units[r.code], owner_id=owners[r.person], role=r.role) for r in rows]
+    session.add_all(links)
+    session.flush()
+    report.links_created = len(links)
