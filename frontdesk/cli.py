@@ -76,3 +76,4 @@ def backup(dest: str, db: str | None) -> None:
 # --- sub-commands from other modules ---
 from frontdesk.cli_data import import_owners; main.add_command(import_owners)  # noqa: E402
 from frontdesk.cli_data import seed_demo; main.add_command(seed_demo)  # noqa: E402
+from frontdesk.cli_report import report; main.add_command(report)  # noqa: E402

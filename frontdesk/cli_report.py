@@ -1,0 +1,93 @@
+"""``frontdesk report``: the shift handover report (交班報告) as Markdown, CSV or Excel."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from frontdesk.config import Settings, load_settings
+from frontdesk.db import DatabaseError, open_database, resolve_url, session_scope
+from frontdesk.errors import FrontdeskError
+from frontdesk.i18n import t
+from frontdesk.report import DEFAULT_DESK, FORMATS, default_filename, export, gather, render_csv, render_markdown
+from frontdesk.shifts import resolve_shift
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def parse_day(value: str | None) -> date:
+    """``YYYY-MM-DD`` → date; None → today. Anything else raises ValueError with a clear message."""
+    if value is None:
+        return date.today()
+    value = value.strip()
+    if not _DATE.match(value):
+        raise ValueError(t("reports.err_date", value=value))
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(t("reports.err_date", value=value)) from exc
+
+
+@click.command("report", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day of the shift (a night shift belongs to the day it starts). Default: today.")
+@click.option("--shift", default="all", show_default=True, metavar="NAME|HH:MM-HH:MM",
+              help="day, night (or the names in settings.toml [shifts]), all for the whole day, or a time range.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
+              help="md (Markdown), csv (UTF-8 with BOM for Excel) or xlsx (Excel workbook, one sheet per section).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write to FILE. Default: standard output for md and csv; handover-DATE-SHIFT.xlsx here for xlsx.")
+@click.option("--desk", default=DEFAULT_DESK, show_default=True, help="Which desk's encounters to count.")
+@click.option("--db", "db", metavar="PATH_OR_URL",
+              help="Database: a file path or a SQLAlchemy URL. Default: $FRONTDESK_DATABASE_URL, else data/frontdesk.db.")
+@click.pass_context
+def report(ctx: click.Context, day: str | None, shift: str, fmt: str, out: Path | None, desk: str, db: str | None) -> None:
+    """Print or save the shift handover report (交班報告).
+
+    For one shift: encounters per seat with waits and durations, parties not
+    finished, visitors on site, work orders, passes, self-check results with
+    failed items, and everything flagged. Document numbers are always masked.
+
+    \b
+    Examples:
+      frontdesk report --date 2026-03-31 --shift day
+      frontdesk report --date 2026-03-31 --shift 08:00-14:00 --format csv --out shift.csv
+      frontdesk report --format xlsx --out 交班報告.xlsx
+    """
+    settings: Settings = (ctx.obj or {}).get("settings") or load_settings()
+    spec = settings.extra.get("shifts")
+    try:
+        the_day = parse_day(day)
+        the_shift = resolve_shift(shift, spec)
+    except ValueError as exc:
+        _fail(str(exc))
+    url = resolve_url(db or settings.database_url or None)
+    try:
+        engine = open_database(url)
+    except DatabaseError as exc:
+        _fail(str(exc))
+    try:
+        with session_scope(engine) as session:
+            data = gather(session, the_day, the_shift, desk=desk, desk_name=settings.desk_name,
+                          long_wait=settings.wait_apology_seconds, shifts_spec=spec)
+    except (FrontdeskError, DatabaseError) as exc:
+        _fail(str(exc))
+    finally:
+        engine.dispose()
+    if out is None and fmt != "xlsx":
+        click.echo(render_markdown(data) if fmt == "md" else render_csv(data), nl=False)
+        return
+    target = out or Path(default_filename(data, fmt))
+    try:
+        written = export(data, fmt, target)
+    except OSError as exc:
+        _fail(t("reports.err_write", path=target, error=exc.strerror or str(exc)))
+    click.echo(t("reports.written", path=written), err=True)
