@@ -114,7 +114,8 @@ class RosterEntry(SQLModel, table=True):
 
 GUEST_TYPES = ("owner", "visitor", "vip", "inspection", "superior")
 ENCOUNTER_STATES = ("waiting", "open", "closed")
-OUTCOMES = ("answered", "work_order", "visitor_registered", "complaint", "other")
+# How an encounter ends; "left" is a waiting party who went away unserved.
+OUTCOMES = ("answered", "work_order", "visitor_registered", "complaint", "other", "left")
 STAFF_STATES = ("free", "busy", "away")  # "serving" is derived from open encounters
 
 
@@ -150,7 +151,8 @@ class Encounter(SQLModel, table=True):
 
     __tablename__ = "encounter"
     __table_args__ = (
-        Index("ix_encounter_day_state", "day", "state"),
+        Index("ix_encounter_desk_day", "desk", "day"),
+        Index("ix_encounter_desk_state", "desk", "state"),
         Index("ix_encounter_staff_state", "staff_id", "state"),
     )
     id: int | None = Field(default=None, primary_key=True)

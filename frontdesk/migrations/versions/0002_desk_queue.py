@@ -55,7 +55,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('encounter', schema=None) as batch_op:
-        batch_op.create_index('ix_encounter_day_state', ['day', 'state'], unique=False)
+        batch_op.create_index('ix_encounter_desk_day', ['desk', 'day'], unique=False)
+        batch_op.create_index('ix_encounter_desk_state', ['desk', 'state'], unique=False)
         batch_op.create_index('ix_encounter_staff_state', ['staff_id', 'state'], unique=False)
 
     op.create_table('staff_status',
@@ -97,7 +98,8 @@ def downgrade() -> None:
     op.drop_table('staff_status')
     with op.batch_alter_table('encounter', schema=None) as batch_op:
         batch_op.drop_index('ix_encounter_staff_state')
-        batch_op.drop_index('ix_encounter_day_state')
+        batch_op.drop_index('ix_encounter_desk_state')
+        batch_op.drop_index('ix_encounter_desk_day')
 
     op.drop_table('encounter')
     op.drop_table('desk_state')
