@@ -251,6 +251,7 @@ class Party:
     wait_seconds: int
     handoff_count: int
     apologised: bool
+    words: str = ""  # the greeting to say to this party (a familiar owner by surname)
 
     def waited(self, now: datetime) -> int:
         """Seconds waited: until served, or until ``now`` while still waiting."""
@@ -394,6 +395,7 @@ def _party(enc: Encounter, owners: Mapping[int, Owner]) -> Party:
         wait_seconds=enc.wait_seconds,
         handoff_count=enc.handoff_count,
         apologised=enc.apologised,
+        words=greeting_words(enc.guest_type, owner),
     )
 
 

@@ -1,16 +1,475 @@
-"""Placeholder until its issue lands (being built in parallel)."""
+"""F2 desk queue (seed §四, DESIGN 2.1): the screen a receptionist keeps open all day.
+
+The four seats as the desk sits (左2 左1 ┃ 右1 右2), each with its person and
+state, the seat that stands next marked; the greeting panel (who stands, what
+to say, which bow); the waiting line with live waits; today's figures.
+
+Keys (all in the footer and F1): A owner arrives (find them by unit or phone
+digits, Enter), V visitor, G VIP, I inspection, U superior; 1–4 or ←→ pick a
+seat (1 左2, 2 右2, 3 左1, 4 右1, as on F8); D the party came straight to that
+seat; H hand off; F finish; B task in hand, E free, X away; W take the
+longest-waiting party; L a waiting party left; P phrases and the cue card.
+
+Every change goes through :mod:`frontdesk.deskqueue` in ``app.run_db`` with
+the desk version this screen last read, so a second desk (or a second press
+on stale state) is refused with a message. Live times tick from the stored
+timestamps once a second without touching the database; the desk is re-read
+every few seconds to show what other desks did.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from rich.text import Text
+from sqlmodel import Session
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from frontdesk import deskqueue
+from frontdesk.deskqueue import Desk, Greeting, Result, format_duration
+from frontdesk.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.i18n import t
+from frontdesk.roster import load_categories, seat_label
+from frontdesk.rotation import STANDING_ORDER, SeatState
+from frontdesk.screens.queue_dialogs import (
+    ArrivalDialog,
+    FinishDialog,
+    HandoffDialog,
+    LeftDialog,
+    OfferDialog,
+    OwnerChoice,
+    PhrasesDialog,
+    QueueDialog,
+)
 from frontdesk.widgets.base import DeskScreen
+from frontdesk.widgets.seat import SeatCard
+
+# The desk as the receptionists see it, facing the entrance: outer seats 2, inner seats 1.
+PHYSICAL_LAYOUT = (("L2", "L1"), ("R1", "R2"))
+PHYSICAL_ORDER = PHYSICAL_LAYOUT[0] + PHYSICAL_LAYOUT[1]
+# 1–4 pick a seat in the standing order, as on the F8 roster screen.
+SEAT_KEYS = {seat: str(i) for i, seat in enumerate(STANDING_ORDER, start=1)}
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class QueueScreen(DeskScreen):
-    TITLE_KEY = "queue.title"
+    """The desk queue."""
 
+    TITLE_KEY = "queue.title"
+    POLL_SECONDS = 5.0
+    DEFAULT_CSS = """
+    QueueScreen #queue-body { height: 1fr; padding: 0 1; }
+    QueueScreen .queue-caption { color: $text-muted; height: 1; }
+    QueueScreen #queue-seats { height: 6; }
+    QueueScreen #queue-aisle { width: 3; height: 6; content-align: center middle; color: $text-muted; }
+    QueueScreen #queue-middle { height: 1fr; min-height: 8; }
+    QueueScreen #queue-greeting {
+        width: 3fr; height: 1fr; border: round $accent; padding: 0 1; margin-right: 1;
+    }
+    QueueScreen #queue-greeting.-wait { border: round $warning; }
+    QueueScreen #queue-greeting.-apology { border: heavy $error; }
+    QueueScreen #queue-line { width: 2fr; height: 1fr; border: round $primary-darken-2; padding: 0 1; }
+    QueueScreen #queue-offer { height: auto; color: $warning; text-style: bold; }
+    QueueScreen #queue-figures { height: auto; border-top: solid $panel-lighten-2; }
+    QueueScreen #queue-status { height: 1; }
+    QueueScreen #queue-status.-error { color: $error; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("a", "arrive('owner')", "queue.key.arrive", id="queue.arrive"),
+        Binding("v", "quick('visitor')", "queue.key.visitor", id="queue.visitor"),
+        Binding("g", "quick('vip')", "queue.key.vip", id="queue.vip"),
+        Binding("i", "quick('inspection')", "queue.key.inspection", id="queue.inspection"),
+        Binding("u", "quick('superior')", "queue.key.superior", show=False, id="queue.superior"),
+        Binding("1", "select('L2')", "queue.key.seat", key_display="1-4", id="queue.seat1"),
+        Binding("2", "select('R2')", "queue.key.seat2", show=False, id="queue.seat2"),
+        Binding("3", "select('L1')", "queue.key.seat3", show=False, id="queue.seat3"),
+        Binding("4", "select('R1')", "queue.key.seat4", show=False, id="queue.seat4"),
+        Binding("left", "step(-1)", "queue.key.seat_prev", show=False, id="queue.seat_prev"),
+        Binding("right", "step(1)", "queue.key.seat_next", show=False, id="queue.seat_next"),
+        Binding("d", "direct", "queue.key.direct", id="queue.direct"),
+        Binding("h", "handoff", "queue.key.handoff", id="queue.handoff"),
+        Binding("f", "finish", "queue.key.finish", id="queue.finish"),
+        Binding("b", "state('busy')", "queue.key.busy", id="queue.busy"),
+        Binding("e", "state('free')", "queue.key.free", id="queue.free"),
+        Binding("x", "state('away')", "queue.key.away", id="queue.away"),
+        Binding("w", "take", "queue.key.take", id="queue.take"),
+        Binding("l", "left", "queue.key.left", show=False, id="queue.left"),
+        Binding("p", "phrases", "queue.key.phrases", id="queue.phrases"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.clock: Callable[[], datetime] = utc_now  # tests move time
+        self.desk: Desk | None = None
+        self.selected = "L2"
+        self.greeting: Greeting | None = None
+        self._seq = 0
+        self._pending = 0  # actions in flight: no background re-read meanwhile
+        self._categories = None
+
+    # --- layout --------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        yield Static(t("queue.title"), classes="screen-body placeholder")
+        with Vertical(id="queue-body", classes="screen-body"):
+            yield Static(t("queue.seats"), classes="queue-caption")
+            with Horizontal(id="queue-seats"):
+                left, right = PHYSICAL_LAYOUT
+                for seat in left:
+                    yield SeatCard(seat, SEAT_KEYS[seat])
+                yield Static("┃", id="queue-aisle")
+                for seat in right:
+                    yield SeatCard(seat, SEAT_KEYS[seat])
+            with Horizontal(id="queue-middle"):
+                yield Static(t("queue.greeting_none"), id="queue-greeting")
+                yield Static(t("queue.waiting_empty"), id="queue-line")
+            yield Static("", id="queue-offer")
+            yield Static("", id="queue-figures")
+            yield Static("", id="queue-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#queue-greeting", Static).border_title = t("queue.greeting_title")
+        self.query_one("#queue-line", Static).border_title = t("queue.waiting_title")
+        self.set_interval(1, self._tick)
+        self.set_interval(self.POLL_SECONDS, self._poll)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @property
+    def categories(self):
+        if self._categories is None:
+            self._categories = load_categories()
+        return self._categories
+
+    # --- loading and drawing -------------------------------------------------
+    def reload(self) -> None:
+        self._seq += 1
+        seq, now = self._seq, self.clock()
+
+        def done(desk: Desk) -> None:
+            if seq == self._seq:
+                self._show(desk)
+
+        self.app.run_db(lambda s: deskqueue.snapshot(s, now=now), done, node=self, group="queue-load")
+
+    def _poll(self) -> None:
+        if self._pending == 0 and self.is_current:
+            self.reload()
+
+    def _show(self, desk: Desk) -> None:
+        self.desk = desk
+        if self.greeting is None and desk.latest is not None:
+            self.greeting = self._greeting_of_latest(desk)
+        self._draw()
+
+    def _greeting_of_latest(self, desk: Desk) -> Greeting | None:
+        party = desk.latest
+        code = next((c for c, s in desk.seats.items() if s.party is not None and s.party.id == party.id), None)
+        if code is None:
+            return None
+        view = desk.seats[code]
+        return Greeting(
+            kind="stand", party_id=party.id, guest_type=party.guest_type, seat=code, staff_name=view.staff_name,
+            who=party.who, words=party.words, cue=deskqueue.etiquette_cue(party.guest_type),
+            apology=party.apologised, direct=party.direct,
+        )
+
+    def _draw(self) -> None:
+        desk, now = self.desk, self.clock()
+        if desk is None:
+            return
+        for code in STANDING_ORDER:
+            self.query_one(f"#seat-{code}", SeatCard).show(
+                desk.seats[code], now, is_next=code == desk.next_seat, selected=code == self.selected
+            )
+        self._draw_greeting()
+        self._draw_line(now)
+        self._draw_figures()
+
+    def _draw_greeting(self) -> None:
+        panel = self.query_one("#queue-greeting", Static)
+        g = self.greeting
+        panel.set_class(g is not None and g.kind == "wait", "-wait")
+        panel.set_class(g is not None and g.apology, "-apology")
+        if g is None:
+            text = Text(t("queue.greeting_none"))
+            text.append_text(self._quick_phrases())
+            panel.update(text)
+            return
+        text = Text()
+        seat = seat_label(g.seat) if g.seat else ""
+        if g.kind == "wait":
+            headline = (t("queue.greeting_wait_for", name=g.staff_name, who=g.who) if g.staff_name
+                        else t("queue.greeting_wait", who=g.who, position=g.position))
+            text.append("⏸ " + headline + "\n", style="bold yellow")
+            text.append(t("queue.ack") + " ", style="bold")
+            text.append(g.wait_words + "\n", style="bold")
+        else:
+            if g.kind == "handoff":
+                headline = t("queue.greeting_handoff", seat=seat, name=g.staff_name, who=g.who)
+            elif g.direct:
+                headline = t("queue.greeting_direct", who=g.who, seat=seat, name=g.staff_name)
+            else:
+                headline = t("queue.greeting_stands", seat=seat, name=g.staff_name, who=g.who)
+            text.append("▶ " + headline + "\n", style="bold green")
+            if g.apology:
+                text.append(t("queue.apology") + " ", style="bold red")
+                text.append(g.apology_words + "\n", style="bold red")
+            text.append(t("queue.say") + " ", style="bold")
+            text.append("「" + g.words + "」\n", style="bold")
+        if g.kind != "wait":
+            text.append(t("queue.cue") + " ", style="bold cyan")
+            text.append(g.cue)
+        text.append_text(self._quick_phrases())
+        panel.update(text)
+
+    @staticmethod
+    def _quick_phrases() -> Text:
+        """The standard phrases to keep in mind, and the ones never to say (P shows the whole card)."""
+        book = deskqueue.load_phrases()
+        text = Text("\n\n")
+        text.append(t("queue.quick_say") + " ", style="bold green")
+        text.append("  ".join("「" + book.phrase(code) + "」" for code in ("right_away", "check", "repeat")), style="dim")
+        text.append("\n")
+        text.append(t("queue.quick_never") + " ", style="bold red")
+        text.append("  ".join("「" + p.title_in() + "」" for p in book.phrases if p.kind == "never"), style="dim")
+        text.append("\n")
+        text.append(t("queue.quick_more"), style="dim italic")
+        return text
+
+    def _draw_line(self, now: datetime) -> None:
+        desk = self.desk
+        line = self.query_one("#queue-line", Static)
+        if not desk.waiting:
+            line.update(Text(t("queue.waiting_empty"), style="dim"))
+        else:
+            limit = self.app.settings.wait_apology_seconds
+            text = Text()
+            for n, party in enumerate(desk.waiting, start=1):
+                waited = party.waited(now)
+                row = t("queue.waiting_row", n=n, who=party.who, since=party.arrived_at.astimezone().strftime("%H:%M"),
+                        waited=format_duration(waited))
+                text.append(row, style="bold red" if waited >= limit else "")
+                if party.seat:
+                    name = desk.seats[party.seat].staff_name if party.seat in desk.seats else ""
+                    text.append(" " + t("queue.waiting_for", name=name), style="dim")
+                if waited >= limit:
+                    text.append(" " + t("queue.overdue"), style="bold red")
+                text.append("\n")
+            line.update(text)
+        offer = self.query_one("#queue-offer", Static)
+        if desk.offer is not None:
+            party, seat = desk.offer
+            offer.update(Text(t("queue.offer", seat=seat_label(seat), name=desk.seats[seat].staff_name,
+                                who=party.who, waited=format_duration(party.waited(now)))))
+            offer.display = True
+        else:
+            offer.display = False
+
+    def _draw_figures(self) -> None:
+        f = self.desk.figures
+        text = Text()
+        text.append(t("queue.figures_title") + "  ", style="bold")
+        text.append("  ".join(t("queue.figures_seat", seat=seat_label(c), count=f.per_seat.get(c, 0))
+                              for c in STANDING_ORDER))
+        text.append("\n")
+        text.append(t("queue.figures_line", served=f.served, waiting=f.waiting, avg_wait=format_duration(f.avg_wait),
+                      avg_service=format_duration(f.avg_service), handoffs=f.handoffs, left=f.left))
+        self.query_one("#queue-figures", Static).update(text)
+
+    def _tick(self) -> None:
+        """Once a second: the live times, from the stored timestamps (no database)."""
+        if self.desk is None:
+            return
+        now = self.clock()
+        for code in STANDING_ORDER:
+            self.query_one(f"#seat-{code}", SeatCard).tick(now)
+        if self.desk.waiting or self.desk.offer is not None:
+            self._draw_line(now)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#queue-status", Static)
+        status.set_class(error, "-error")
+        status.update(Text(message))
+
+    # --- running an action ---------------------------------------------------
+    def _act(
+        self,
+        action: Callable[..., Result],
+        *args,
+        dialog: QueueDialog | None = None,
+        select: str | None = None,
+        **kwargs,
+    ) -> None:
+        """Run a desk action with the version this screen last read, then show the new desk."""
+        version = self.desk.version if self.desk is not None else None
+        now = self.clock()
+
+        def work(session: Session) -> tuple[Result, Desk]:
+            result = action(session, *args, now=now, expected_version=version, **kwargs)
+            return result, deskqueue.snapshot(session, now=now)
+
+        self._pending += 1
+        self._seq += 1
+
+        def done(value: tuple[Result, Desk]) -> None:
+            self._pending -= 1
+            result, desk = value
+            if dialog is not None and dialog.is_attached:
+                dialog.dismiss(None)
+            if result.greeting is not None:
+                self.greeting = result.greeting
+                if result.greeting.seat and result.greeting.kind != "wait":
+                    self.selected = result.greeting.seat
+            if select is not None:
+                self.selected = select
+            self.say(result.message)
+            self._show(desk)
+            if result.offer is not None:
+                self._offer(*result.offer)
+
+        def failed(exc: BaseException) -> bool:
+            self._pending -= 1
+            if not isinstance(exc, (ValidationError, ConflictError, NotFoundError)):
+                if dialog is not None and dialog.is_attached:
+                    dialog.show_error("")
+                return False
+            message = str(exc)
+            if dialog is not None and dialog.is_attached:
+                dialog.show_error(message)
+            else:
+                self.say(message, error=True)
+            if isinstance(exc, ConflictError):
+                self.reload()
+            return True
+
+        self.app.run_db(work, done, on_error=failed, node=self)
+
+    def _view(self, seat: str | None = None):
+        if self.desk is None:
+            return None
+        return self.desk.seats[seat or self.selected]
+
+    def _needs_person(self) -> bool:
+        view = self._view()
+        if view is None:
+            return False
+        if not view.staffed:
+            self.say(t("queue.err_empty_seat", seat=seat_label(view.code)), error=True)
+            return False
+        return True
+
+    def _needs_party(self) -> bool:
+        if not self._needs_person():
+            return False
+        view = self._view()
+        if view.party is None:
+            self.say(t("queue.err_not_serving", seat=seat_label(view.code), name=view.staff_name), error=True)
+            return False
+        return True
+
+    # --- actions -------------------------------------------------------------
+    def action_arrive(self, guest_type: str) -> None:
+        def submit(choice: OwnerChoice, dialog: QueueDialog) -> None:
+            self._act(deskqueue.arrive, guest_type=guest_type, owner_id=choice.owner_id, dialog=dialog)
+
+        self.app.push_screen(ArrivalDialog(t("queue.arrival_title"), submit))
+
+    def action_quick(self, guest_type: str) -> None:
+        self._act(deskqueue.arrive, guest_type=guest_type)
+
+    def action_select(self, seat: str) -> None:
+        self.selected = seat
+        self.say("")
+        self._draw()
+
+    def action_step(self, step: int) -> None:
+        index = PHYSICAL_ORDER.index(self.selected)
+        self.action_select(PHYSICAL_ORDER[(index + step) % len(PHYSICAL_ORDER)])
+
+    def action_direct(self) -> None:
+        if not self._needs_person():
+            return
+        view = self._view()
+        seat = view.code
+
+        def submit(choice: OwnerChoice, dialog: QueueDialog) -> None:
+            self._act(deskqueue.direct, seat, owner_id=choice.owner_id, dialog=dialog)
+
+        self.app.push_screen(ArrivalDialog(t("queue.direct_title", seat=seat_label(seat), name=view.staff_name), submit))
+
+    def action_handoff(self) -> None:
+        if not self._needs_party():
+            return
+        view = self._view()
+        seat = view.code
+        initial = view.party.category or self._first_not_covered(view.duties)
+
+        def submit(choice, dialog: QueueDialog) -> None:
+            self._act(deskqueue.handoff, seat, choice.to_seat, category=choice.category, reason=choice.reason,
+                      dialog=dialog, select=choice.to_seat)
+
+        self.app.push_screen(HandoffDialog(self.desk, seat, self.categories, initial, submit))
+
+    def _first_not_covered(self, duties) -> str:
+        return next((c.code for c in self.categories if c.code not in duties), self.categories[0].code)
+
+    def action_finish(self) -> None:
+        if not self._needs_party():
+            return
+        view = self._view()
+        seat, party = view.code, view.party
+        initial = party.category or (view.duties[0] if view.duties else self.categories[0].code)
+
+        def submit(choice, dialog: QueueDialog) -> None:
+            self._act(deskqueue.finish, seat, category=choice.category, outcome=choice.outcome, dialog=dialog)
+
+        self.app.push_screen(FinishDialog(party, seat, view.staff_name, self.categories, initial, submit))
+
+    def action_state(self, state: str) -> None:
+        if not self._needs_person():
+            return
+        self._act(deskqueue.set_state, self.selected, state)
+
+    def action_take(self) -> None:
+        if self.desk is None:
+            return
+        if not self.desk.waiting:
+            self.say(t("queue.err_line_empty"), error=True)
+            return
+        self._act(deskqueue.take_waiting, apology_after=self.app.settings.wait_apology_seconds)
+
+    def _offer(self, party, seat: str) -> None:
+        """A freed seat is offered the longest-waiting party it may take."""
+        waited = party.waited(self.clock())
+        apology = waited >= self.app.settings.wait_apology_seconds
+        name = self.desk.seats[seat].staff_name if self.desk else ""
+
+        def submit(dialog: QueueDialog) -> None:
+            self._act(deskqueue.take_waiting, party_id=party.id, seat=seat,
+                      apology_after=self.app.settings.wait_apology_seconds, dialog=dialog)
+
+        self.app.push_screen(OfferDialog(party, seat, name, waited, apology, submit))
+
+    def action_left(self) -> None:
+        if self.desk is None or not self.desk.waiting:
+            self.say(t("queue.err_line_empty"), error=True)
+            return
+
+        def submit(party, dialog: QueueDialog) -> None:
+            self._act(deskqueue.cancel_waiting, party.id, dialog=dialog)
+
+        self.app.push_screen(LeftDialog(self.desk.waiting, submit))
+
+    def action_phrases(self) -> None:
+        self.app.push_screen(PhrasesDialog())
+
+    def seat_state(self, seat: str) -> SeatState | None:
+        """For tests and the help: the state of a seat as last read."""
+        return self.desk.seats[seat].state if self.desk else None

@@ -1,0 +1,293 @@
+"""F2 desk queue, driven with keys: a morning at the desk, a full desk, a restart, bad input."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import select
+
+from frontdesk import deskqueue, owners, roster
+from frontdesk.app import create_app
+from frontdesk.db import session_scope
+from frontdesk.models import Encounter, Handoff
+from frontdesk.rotation import SeatState
+from frontdesk.screens.queue import QueueScreen
+from frontdesk.screens.queue_dialogs import ArrivalDialog, FinishDialog, HandoffDialog, OfferDialog, PhrasesDialog
+from tests.screen import screen_text
+
+TEAM = [
+    ("王芳", "F", "L2", ["inquiry", "visitor"]),
+    ("李娜", "F", "R2", ["repair", "inquiry"]),
+    ("張偉", "M", "L1", ["complaint", "payment"]),
+    ("陳靜", "F", "R1", ["pass", "keys", "parcel"]),
+]
+
+
+class Clock:
+    """The screen's clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(timezone.utc).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+def seed(engine, team=TEAM) -> None:
+    """Staff, today's roster and two owners, through the domain modules."""
+    today = date.today()
+    with session_scope(engine) as s:
+        for name, gender, seat, duties in team:
+            staff = roster.create_staff(s, roster.StaffForm(name=name, gender=gender, duties=duties))
+            roster.set_seat(s, today, seat, staff.id)
+        owners.add_unit(s, "3-2-1101")
+        owners.add_unit(s, "5-1-202")
+        owners.create_owner(s, owners.OwnerForm(name="王小明", gender="M", phone="13812345678",
+                                                is_familiar=True, units="3-2-1101"))
+        owners.create_owner(s, owners.OwnerForm(name="李美華", gender="F", phone="13987654321", units="5-1-202"))
+
+
+async def settle(app, pilot, delay: float = 0.0) -> None:
+    """Let timers fire and every database worker (and what its callback starts) finish."""
+    for _ in range(3):
+        await pilot.pause(delay)
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def start(app, pilot, clock: Clock) -> QueueScreen:
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, QueueScreen)
+    screen.clock = clock
+    screen.reload()
+    await settle(app, pilot)
+    return screen
+
+
+async def press(app, pilot, *keys: str, delay: float = 0.0) -> str:
+    for key in keys:
+        await pilot.press(key)
+        await settle(app, pilot, delay)
+    return screen_text(app)
+
+
+def states(screen: QueueScreen) -> dict[str, SeatState]:
+    return {code: view.state for code, view in screen.desk.seats.items()}
+
+
+@pytest.fixture
+def seeded(db_url):
+    app = create_app(db_url, operator="李文")
+    seed(app.engine)
+    app.engine.dispose()
+    return db_url
+
+
+async def test_a_morning_at_the_desk_with_keys(seeded):
+    clock = Clock()
+    app = create_app(seeded, operator="李文")
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await start(app, pilot, clock)
+        text = screen_text(app)
+        assert "左2" in text and "王芳" in text and "下一位起身" in text
+        assert screen.desk.next_seat == "L2"
+
+        # 1. A familiar owner arrives: A, the last four phone digits, Enter (6 keys).
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ArrivalDialog)
+        text = await press(app, pilot, *"5678", delay=0.2)
+        assert "王小明" in text and "3-2-1101" in text
+        text = await press(app, pilot, "enter")
+        assert "左2 王芳 起身接待 王小明" in text
+        assert "王先生,您好!" in text and "15 度鞠躬禮" in text
+        assert screen.desk.next_seat == "R2"
+
+        # 2. A visitor: V (1 key). 右2 stands, with the 欠身禮 cue.
+        text = await press(app, pilot, "v")
+        assert "右2 李娜 起身接待 來賓" in text and "欠身禮" in text
+
+        # 3. An owner walks straight to 陳靜 at 右1: 4, D, Enter (3 keys). The rotation stays.
+        clock.advance(seconds=20)
+        text = await press(app, pilot, "4", "d")
+        assert isinstance(app.screen, ArrivalDialog) and "直接找 右1 陳靜" in screen_text(app)
+        text = await press(app, pilot, "enter")
+        assert "直接找 右1 陳靜" in text
+        assert states(screen)["R1"] is SeatState.SERVING
+        assert screen.desk.pointer == "R2" and screen.desk.next_seat == "L1"
+
+        # 4. 王小明's need is a complaint: 1, H, ↓ to 投訴, Enter (4 keys). 張偉 covers it.
+        clock.advance(minutes=1)
+        await press(app, pilot, "1", "h")
+        assert isinstance(app.screen, HandoffDialog)
+        assert "報修" in screen_text(app)  # the first category 王芳 does not cover
+        text = await press(app, pilot, "down")
+        assert "建議:左1 張偉" in text
+        text = await press(app, pilot, "enter")
+        assert "左1 張偉 馬上起立問好,接待 王小明" in text and "王先生,您好!" in text
+        assert states(screen)["L2"] is SeatState.FREE and states(screen)["L1"] is SeatState.SERVING
+        assert screen.desk.pointer == "R2"  # a hand-off does not move the rotation
+        assert screen.selected == "L1"
+
+        # 5. 張偉 finishes: F, 4 (complaint taken) (2 keys; the category came with the hand-off).
+        clock.advance(minutes=4)
+        await press(app, pilot, "f")
+        assert isinstance(app.screen, FinishDialog)
+        text = await press(app, pilot, "4")
+        assert "完成接待:已受理投訴" in text
+        assert states(screen)["L1"] is SeatState.FREE
+        assert screen.desk.figures.handoffs == 1
+
+        # 6. 陳靜 has a task in hand: 4, B (2 keys); the next arrival skips her.
+        await press(app, pilot, "4", "b")
+        assert states(screen)["R1"] is SeatState.SERVING  # still serving; the task waits
+        text = await press(app, pilot, "g")
+        assert "左1 張偉 起身接待 貴賓" in text and "15 度鞠躬禮" in text
+
+        # 7. Standard phrases and the cue card: P (1 key), Esc.
+        await press(app, pilot, "p")
+        assert isinstance(app.screen, PhrasesDialog)
+        card = screen_text(app)
+        assert "好的,我馬上就來(辦)。" in card and "不知道" in card and "30 度鞠躬禮" in card
+        await press(app, pilot, "escape")
+
+    with session_scope(app.engine) as s:
+        rows = s.exec(select(Encounter).order_by(Encounter.id)).all()
+        assert [(e.guest_type, e.seat, e.state) for e in rows] == [
+            ("owner", "L1", "closed"), ("visitor", "R2", "open"), ("owner", "R1", "open"), ("vip", "L1", "open"),
+        ]
+        assert rows[0].owner_id is not None and rows[0].category == "complaint" and rows[0].outcome == "complaint"
+        assert rows[2].direct
+        assert s.exec(select(Handoff.reason)).one() == "不在本人分工範圍:投訴"
+
+
+async def test_full_desk_waiting_line_apology_and_restart(seeded):
+    clock = Clock()
+    app = create_app(seeded)
+    app.settings.wait_apology_seconds = 120
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await start(app, pilot, clock)
+        for key in ("v", "v", "v", "v"):
+            await press(app, pilot, key)
+        assert all(s is SeatState.SERVING for s in states(screen).values())
+        assert "下一位起身" not in screen_text(app)
+
+        # A fifth party: everyone is serving, so they wait: nod, 請稍等.
+        text = await press(app, pilot, "a", "enter")
+        assert "全部座席忙碌:業主 排隊第 1 位" in text and "(點頭示意)請稍等。" in text
+        assert "1. 業主" in text and "已等 0:00" in text
+
+        # Three minutes later the line shows the live wait without a database read.
+        clock.advance(minutes=3)
+        await pilot.pause(1.2)
+        text = screen_text(app)
+        assert "已等 3:00" in text and "久等" in text
+
+        # 李娜 at 右2 finishes: the longest-waiting party is offered to her, with the apology.
+        await press(app, pilot, "2", "f")
+        await press(app, pilot, "1")
+        assert isinstance(app.screen, OfferDialog)
+        text = screen_text(app)
+        assert "右2 李娜 有空了" in text and "對不起,讓您久等了。" in text
+        text = await press(app, pilot, "enter")
+        assert "右2 李娜 起身接待 業主" in text and "先致歉: 對不起,讓您久等了。" in text
+        assert screen.desk.waiting == ()
+
+        # Another arrival waits; then the app quits mid-shift.
+        await press(app, pilot, "v")
+        before = screen.desk
+
+    app2 = create_app(seeded)
+    async with app2.run_test(size=(140, 45)) as pilot:
+        screen2 = await start(app2, pilot, clock)
+        after = screen2.desk
+        assert after.pointer == before.pointer == "R2"
+        assert states(screen2) == {c: v.state for c, v in before.seats.items()}
+        assert [p.id for p in after.waiting] == [p.id for p in before.waiting]
+        assert {c: (v.party.id if v.party else None) for c, v in after.seats.items()} == {
+            c: (v.party.id if v.party else None) for c, v in before.seats.items()
+        }
+        text = screen_text(app2)
+        assert "1. 來賓" in text and "右2 李娜 起身接待 業主" in text
+        # The desk carries on: 王芳 finishes and takes the waiting visitor.
+        await press(app2, pilot, "1", "f", "1")
+        assert isinstance(app2.screen, OfferDialog)
+        text = await press(app2, pilot, "enter")
+        assert "左2 王芳 起身接待 來賓" in text
+
+
+async def test_bad_input_gets_a_message_and_changes_nothing(db_url, monkeypatch):
+    monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)  # no background re-read during the test
+    clock = Clock()
+    app = create_app(db_url)
+    seed(app.engine, team=TEAM[:3])  # 右1 is empty today
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await start(app, pilot, clock)
+        version = screen.desk.version
+
+        # Acting on an empty seat.
+        text = await press(app, pilot, "4", "b")
+        assert "右1 今天沒有人當值" in text
+        text = await press(app, pilot, "d")
+        assert "右1 今天沒有人當值" in text and isinstance(app.screen, QueueScreen)
+
+        # Finishing or handing off when no encounter is open.
+        text = await press(app, pilot, "1", "f")
+        assert "左2 王芳 目前沒有正在接待的客人" in text and isinstance(app.screen, QueueScreen)
+        text = await press(app, pilot, "h")
+        assert "沒有正在接待" in text
+        assert screen.desk.version == version
+
+        # Handing off to someone away: the dialog says so and stays open.
+        await press(app, pilot, "2", "x")
+        await press(app, pilot, "v")  # 王芳 at 左2 stands
+        assert screen.selected == "L2"
+        await press(app, pilot, "h")
+        dialog = app.screen
+        assert isinstance(dialog, HandoffDialog)
+        while dialog.to_seat != "R2":
+            await press(app, pilot, "right")
+        text = await press(app, pilot, "enter")
+        assert "李娜 目前離開" in text and app.screen is dialog
+        await press(app, pilot, "escape")
+        assert states(screen)["L2"] is SeatState.SERVING and states(screen)["R2"] is SeatState.AWAY
+
+        # Marking someone serving as away.
+        text = await press(app, pilot, "1", "x")
+        assert "王芳 正在接待" in text
+
+        # Two arrivals in the same instant (both handled before the first one's result is back):
+        # the second is refused with a message, and only one seat stands.
+        serving_before = sum(1 for s in states(screen).values() if s is SeatState.SERVING)
+        screen.action_quick("visitor")
+        screen.action_quick("visitor")
+        await settle(app, pilot)
+        assert "另一個前台" in screen_text(app)
+        assert sum(1 for s in states(screen).values() if s is SeatState.SERVING) == serving_before + 1
+
+        # Another desk changes the queue: this desk's next press is refused, the screen is refreshed,
+        # and pressing again works on the fresh state.
+        with session_scope(app.engine) as s:
+            deskqueue.finish(s, "L2", category="inquiry", outcome="answered", now=clock())
+        text = await press(app, pilot, "g")
+        assert "另一個前台" in text
+        assert states(screen)["L2"] is SeatState.FREE
+        text = await press(app, pilot, "g")
+        assert "左2 王芳 起身接待 貴賓" in text
+
+
+async def test_english_desk(seeded):
+    clock = Clock()
+    app = create_app(seeded, language="en")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await start(app, pilot, clock)
+        text = await press(app, pilot, "a", *"3-2-1101", delay=0.2)
+        assert "王小明" in text
+        text = await press(app, pilot, "enter")
+        assert "L2 王芳 stands to greet 王小明" in text and "Hello, Mr Wang!" in text
+        assert "Owner arrives" in text  # the footer

@@ -1,0 +1,47 @@
+"""End to end in a real terminal: arrivals at the desk name a different greeter each time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from frontdesk import roster
+from frontdesk.db import open_database, session_scope
+from tests.e2e.terminal import Terminal
+
+pytestmark = pytest.mark.e2e
+
+TEAM = [("王芳", "F", "L2"), ("李娜", "F", "R2"), ("張偉", "M", "L1"), ("陳靜", "F", "R1")]
+
+
+def test_named_greeter_changes_across_arrivals(tmp_path):
+    db = tmp_path / "desk.db"
+    engine = open_database(f"sqlite:///{db}")
+    with session_scope(engine) as s:
+        for name, gender, seat in TEAM:
+            staff = roster.create_staff(s, roster.StaffForm(name=name, gender=gender, duties=["inquiry"]))
+            roster.set_seat(s, date.today(), seat, staff.id)
+    engine.dispose()
+
+    term = Terminal(["--db", str(db)], env={"FRONTDESK_CONFIG_DIR": str(tmp_path)})
+    try:
+        screen = term.wait_for("下一位起身")
+        assert "王芳" in screen and "陳靜" in screen
+        term.send("v")
+        term.wait_for("左2 王芳 起身接待 來賓")
+        term.send("v")
+        term.wait_for("右2 李娜 起身接待 來賓")
+        term.send("a")
+        term.wait_for("留空即一般問候")
+        term.send("Enter")
+        term.wait_for("左1 張偉 起身接待 業主")
+        term.send("g")
+        term.wait_for("右1 陳靜 起身接待 貴賓")
+        term.send("v")  # everyone is serving now: the party waits
+        screen = term.wait_for("排隊第 1 位")
+        assert "請稍等" in screen
+        term.send("C-q")
+        term.wait_until_gone("接待")
+    finally:
+        term.close()
