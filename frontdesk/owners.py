@@ -360,6 +360,22 @@ def _owner_values(clean: _Clean) -> dict:
     }
 
 
+def _checked(session: Session, form: OwnerForm) -> tuple[_Clean, dict[str, tuple[Unit, str]]]:
+    """The form validated and its units looked up; one ValidationError names every bad field."""
+    try:
+        clean = validate_form(form)
+    except ValidationError as exc:
+        errors = exc.errors
+        if "units" not in errors and "role" not in errors:
+            units, _bad = split_units(form.units, parse_role(form.role) or "owner")
+            try:
+                _units_by_code(session, units)
+            except ValidationError as more:
+                errors |= more.errors
+        raise ValidationError(errors) from None
+    return clean, _units_by_code(session, clean.units)
+
+
 def _units_by_code(session: Session, units: list[tuple[str, str, str, str]]) -> dict[str, tuple[Unit, str]]:
     """code → (Unit, role) for the typed units; a ValidationError names the units not registered."""
     codes = [unit_code(b, e, r) for b, e, r, _ in units]
@@ -377,8 +393,7 @@ def _units_by_code(session: Session, units: list[tuple[str, str, str, str]]) -> 
 
 def create_owner(session: Session, form: OwnerForm) -> Owner:
     """A new owner with its units (which must be registered). Nothing is saved on error."""
-    clean = validate_form(form)
-    units = _units_by_code(session, clean.units)
+    clean, units = _checked(session, form)
     owner = Owner(**_owner_values(clean))
     session.add(owner)
     session.flush()
@@ -394,8 +409,7 @@ def update_owner(session: Session, owner_id: int, expected_version: int, form: O
     If another desk saved it meanwhile, :class:`ConflictError` (``db.conflict``) and
     nothing changes. The units typed replace the owner's units.
     """
-    clean = validate_form(form)
-    units = _units_by_code(session, clean.units)
+    clean, units = _checked(session, form)
     values = _owner_values(clean) | {"updated_at": utcnow(), "version": Owner.version + 1}
     result = session.exec(
         update(Owner)
