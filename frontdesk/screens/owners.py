@@ -1,16 +1,327 @@
-"""Placeholder until its issue lands (being built in parallel)."""
+"""F6 owners registry: find an owner or a unit as you type, see the details, add and edit.
+
+UI only: every read and write goes through :mod:`frontdesk.owners` in a worker
+(``app.run_db``). Searches run in one exclusive worker group, and a result is
+shown only if it answers the latest text typed, so fast typing never shows
+stale results. The table pages from SQL: moving near its end loads the next page.
+"""
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
 
+from frontdesk import owners
+from frontdesk.errors import NotFoundError
 from frontdesk.i18n import t
+from frontdesk.names import parse_unit_code
+from frontdesk.owners import OwnerDetail, OwnerRow, display_phone, gender_label, role_label
+from frontdesk.screens.owner_form import OwnerFormScreen, UnitFormScreen
 from frontdesk.widgets.base import DeskScreen
+
+PAGE_SIZE = 50
+# Load the next page when the cursor comes this close to the last loaded row.
+PREFETCH_ROWS = 10
+
+
+class OwnersTable(DataTable):
+    """The result table; asks for more rows when scrolled near its end."""
+
+    class NearEnd(Message):
+        pass
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value > old_value and new_value >= self.max_scroll_y - PREFETCH_ROWS:
+            self.post_message(self.NearEnd())
 
 
 class OwnersScreen(DeskScreen):
-    TITLE_KEY = "owners.title"
+    """F6: the owners and units of the estate."""
 
+    TITLE_KEY = "owners.title"
+    DEFAULT_CSS = """
+    OwnersScreen #owners-search { margin: 0 1; }
+    OwnersScreen #owners-status { height: 1; padding: 0 2; color: $text-muted; }
+    OwnersScreen #owners-main { height: 1fr; }
+    OwnersScreen #owners-table { width: 3fr; height: 1fr; }
+    OwnersScreen #owners-detail { width: 2fr; height: 1fr; border-left: solid $primary; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("slash", "focus_search", "owners.key.search", id="owners.search"),
+        Binding("a,ctrl+n", "add_owner", "owners.key.add", id="owners.add"),
+        Binding("e", "edit_owner", "owners.key.edit", id="owners.edit"),
+        Binding("u", "add_unit", "owners.key.add_unit", id="owners.add_unit"),
+        Binding("escape", "clear_search", "owners.key.clear", id="owners.clear"),
+        Binding("down", "focus_table", "owners.key.results", id="owners.results", show=False),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._query = ""
+        self._search_seq = 0  # the latest search; older results are dropped
+        self._detail_seq = 0
+        self._rows: dict[str, OwnerRow] = {}
+        self._loaded = 0
+        self._has_more = False
+        self._loading_more = False
+        self._detail: OwnerDetail | None = None
+
+    # --- layout ------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        yield Static(t("owners.title"), classes="screen-body placeholder")
+        with Vertical(classes="screen-body"):
+            yield Input(placeholder=t("owners.search_placeholder"), id="owners-search")
+            yield Static("", id="owners-status")
+            with Horizontal(id="owners-main"):
+                yield OwnersTable(id="owners-table", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="owners-detail"):
+                    yield Static(t("owners.detail.none"), id="owners-detail-body")
+
+    def on_mount(self) -> None:
+        table = self.query_one(OwnersTable)
+        table.add_column(t("owners.col.name"), key="name")
+        table.add_column(t("owners.col.gender"), key="gender")
+        table.add_column(t("owners.col.phone"), key="phone")
+        table.add_column(t("owners.col.units"), key="units")
+        table.add_column(t("owners.col.flags"), key="flags")
+        self.query_one("#owners-search", Input).focus()
+        self.search()
+
+    def on_screen_resume(self) -> None:
+        # Another screen may have changed owners meanwhile: refresh quietly.
+        if self.is_mounted and self._search_seq:
+            self.search(keep_cursor=True)
+
+    # --- searching -----------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "owners-search":
+            event.stop()
+            self._query = event.value
+            self.search()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "owners-search":
+            event.stop()
+            self.action_focus_table()
+
+    def search(self, *, keep_cursor: bool = False) -> None:
+        """Start the search for the text in the box; it replaces any search still running."""
+        self._search_seq += 1
+        seq, query = self._search_seq, self._query
+        keep = self.query_one(OwnersTable).cursor_row if keep_cursor else 0
+        limit = max(PAGE_SIZE, keep + PREFETCH_ROWS) if keep_cursor else PAGE_SIZE
+
+        def work(session):
+            return owners.search(session, query, limit=limit), owners.classify(query)[0]
+
+        self.app.run_db(
+            work,
+            lambda result: self._show_results(seq, result, limit, keep),
+            group="owners-search",
+            exclusive=True,
+        )
+
+    def _show_results(self, seq: int, result, limit: int, keep_row: int) -> None:
+        if seq != self._search_seq:
+            return  # an older search finished late: a newer one is on its way
+        rows, kind = result
+        table = self.query_one(OwnersTable)
+        table.clear()
+        self._rows.clear()
+        self._loaded = 0
+        self._loading_more = False
+        self._add_rows(rows)
+        self._has_more = len(rows) == limit
+        self._update_status(kind)
+        if not rows:
+            self._show_detail(None)
+        elif keep_row:
+            table.move_cursor(row=min(keep_row, table.row_count - 1), scroll=True)
+
+    def _add_rows(self, rows: list[OwnerRow]) -> None:
+        table = self.query_one(OwnersTable)
+        for row in rows:
+            if row.key in self._rows:
+                continue
+            self._rows[row.key] = row
+            name = Text(row.name)
+            if row.is_vip:
+                name.stylize("bold")
+            units = f"{row.units} {role_label(row.role)}" if row.role else row.units
+            flags = " ".join(
+                label
+                for on, label in ((row.is_vip, t("owners.flag.vip")), (row.is_familiar, t("owners.flag.familiar")))
+                if on
+            )
+            table.add_row(name, gender_label(row.gender), row.phone, units, flags, key=row.key)
+        self._loaded += len(rows)
+
+    def _update_status(self, kind: str) -> None:
+        status = self.query_one("#owners-status", Static)
+        if kind == "short_digits":
+            status.update(t("owners.status.short_digits"))
+            return
+        if kind == "none" or (not self._rows and kind != "all"):
+            status.update(t("owners.status.nothing", query=self._query.strip()))
+            return
+        kinds = {
+            "all": t("owners.kind.all"),
+            "phone": t("owners.kind.phone"),
+            "unit": t("owners.kind.unit"),
+            "name": t("owners.kind.name"),
+            "pinyin": t("owners.kind.pinyin"),
+        }
+        count = f"{len(self._rows)}+" if self._has_more else str(len(self._rows))
+        status.update(t("owners.status.found", kind=kinds.get(kind, ""), count=count))
+
+    def _load_more(self) -> None:
+        if not self._has_more or self._loading_more:
+            return
+        self._loading_more = True
+        seq, query, offset = self._search_seq, self._query, self._loaded
+
+        def work(session):
+            return owners.search(session, query, limit=PAGE_SIZE, offset=offset)
+
+        def show(rows: list[OwnerRow]) -> None:
+            if seq != self._search_seq:
+                return
+            self._loading_more = False
+            self._add_rows(rows)
+            self._has_more = len(rows) == PAGE_SIZE
+            self._update_status(owners.classify(query)[0])
+
+        self.app.run_db(work, show, group="owners-search", exclusive=True)
+
+    def on_owners_table_near_end(self, _event: OwnersTable.NearEnd) -> None:
+        self._load_more()
+
+    # --- the highlighted owner ------------------------------------------------------
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        row = self._rows.get(str(event.row_key.value))
+        if row is None:
+            return
+        if event.cursor_row >= self.query_one(OwnersTable).row_count - PREFETCH_ROWS:
+            self._load_more()
+        self._load_detail(row.id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_owner()
+
+    def _load_detail(self, owner_id: int) -> None:
+        self._detail_seq += 1
+        seq = self._detail_seq
+
+        def show(detail: OwnerDetail) -> None:
+            if seq == self._detail_seq:
+                self._show_detail(detail)
+
+        def failed(exc: BaseException) -> bool:
+            if isinstance(exc, NotFoundError):
+                if seq == self._detail_seq:
+                    self._show_detail(None)
+                return True
+            return False
+
+        self.app.run_db(lambda s: owners.get_owner(s, owner_id), show, on_error=failed,
+                        group="owners-detail", exclusive=True)
+
+    def _show_detail(self, detail: OwnerDetail | None) -> None:
+        self._detail = detail
+        body = self.query_one("#owners-detail-body", Static)
+        body.update(render_detail(detail) if detail else t("owners.detail.none"))
+
+    def current_row(self) -> OwnerRow | None:
+        table = self.query_one(OwnersTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._rows.get(str(key))
+
+    # --- actions ---------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#owners-search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(OwnersTable).focus()
+
+    def action_clear_search(self) -> None:
+        box = self.query_one("#owners-search", Input)
+        box.focus()
+        if box.value:
+            box.value = ""  # Input.Changed starts the new search
+
+    def action_add_owner(self) -> None:
+        prefill = ""
+        kind, key = owners.classify(self._query)
+        if kind == "unit" and parse_unit_code(key):
+            prefill = key  # adding the owner of the unit just looked up
+        self.app.push_screen(OwnerFormScreen(units=prefill), self._owner_saved)
+
+    def action_edit_owner(self) -> None:
+        row = self.current_row()
+        if row is None:
+            self.notify(t("owners.nothing_selected"), severity="warning")
+            return
+
+        def open_form(detail: OwnerDetail) -> None:
+            self.app.push_screen(OwnerFormScreen(detail=detail), self._owner_saved)
+
+        self.app.run_db(lambda s: owners.get_owner(s, row.id), open_form)
+
+    def action_add_unit(self) -> None:
+        self.app.push_screen(UnitFormScreen(), self._unit_saved)
+
+    def _owner_saved(self, name: str | None) -> None:
+        if name:
+            self.notify(t("owners.saved", name=name))
+            self.search(keep_cursor=True)
+
+    def _unit_saved(self, code: str | None) -> None:
+        if code:
+            self.notify(t("owners.unit_saved", code=code))
+            box = self.query_one("#owners-search", Input)
+            box.value = code
+            box.focus()
+
+
+def render_detail(detail: OwnerDetail) -> Group:
+    """The detail panel: who, phones, flags, units with the other people there, notes."""
+    owner = detail.owner
+    title = Text(owner.name, style="bold")
+    title.append(f"  {owners.honorific(owner)}", style="italic")
+    for on, label, style in (
+        (owner.is_vip, t("owners.flag.vip"), "bold black on yellow"),
+        (owner.is_familiar, t("owners.flag.familiar"), "bold black on green"),
+    ):
+        if on:
+            title.append("  ")
+            title.append(f" {label} ", style=style)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    phones = " / ".join(p for p in (display_phone(owner.phone), display_phone(owner.phone2)) if p)
+    grid.add_row(t("owners.detail.phones"), phones or "—")
+    grid.add_row(t("owners.detail.gender"), gender_label(owner.gender))
+    if not detail.units:
+        grid.add_row(t("owners.detail.units"), t("owners.detail.no_units"))
+    for i, unit in enumerate(detail.units):
+        lines = Text(f"{unit.code}  {role_label(unit.role)}", style="bold")
+        for person in unit.others:
+            lines.append(f"\n{person.name}  {role_label(person.role)}", style="")
+            if person.phone:
+                lines.append(f"  {person.phone}", style="dim")
+        if not unit.others:
+            lines.append("\n" + t("owners.detail.alone"), style="dim")
+        grid.add_row(t("owners.detail.units") if i == 0 else "", lines)
+    if owner.notes:
+        grid.add_row(t("owners.detail.notes"), owner.notes)
+    return Group(title, Text(""), grid)
