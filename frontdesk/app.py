@@ -76,14 +76,14 @@ class FrontDeskApp(App[None]):
     COMMANDS = App.COMMANDS | {ScreenCommands}
     MODES = {mode: cls for mode, (cls, _key, _title) in SCREENS.items()}
     BINDINGS = [
-        Binding("f1", "switch_mode('help')", "keys.help", id="go.help"),
-        Binding("f2", "switch_mode('queue')", "keys.queue", id="go.queue"),
-        Binding("f3", "switch_mode('visitors')", "keys.visitors", id="go.visitors"),
-        Binding("f4", "switch_mode('workorders')", "keys.workorders", id="go.workorders"),
-        Binding("f5", "switch_mode('checks')", "keys.checks", id="go.checks"),
-        Binding("f6", "switch_mode('owners')", "keys.owners", id="go.owners"),
-        Binding("f7", "switch_mode('reports')", "keys.reports", id="go.reports"),
-        Binding("f8", "switch_mode('roster')", "keys.roster", id="go.roster"),
+        Binding("f1", "switch_mode('help')", "keys.help", id="go.help", show=False),
+        Binding("f2", "switch_mode('queue')", "keys.queue", id="go.queue", show=False),
+        Binding("f3", "switch_mode('visitors')", "keys.visitors", id="go.visitors", show=False),
+        Binding("f4", "switch_mode('workorders')", "keys.workorders", id="go.workorders", show=False),
+        Binding("f5", "switch_mode('checks')", "keys.checks", id="go.checks", show=False),
+        Binding("f6", "switch_mode('owners')", "keys.owners", id="go.owners", show=False),
+        Binding("f7", "switch_mode('reports')", "keys.reports", id="go.reports", show=False),
+        Binding("f8", "switch_mode('roster')", "keys.roster", id="go.roster", show=False),
         Binding("ctrl+p", "command_palette", "keys.palette", id="app.palette", show=False),
         Binding("ctrl+q", "quit", "keys.quit", id="app.quit", priority=True),
     ]

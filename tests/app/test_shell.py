@@ -19,6 +19,8 @@ async def test_function_keys_switch_screens(db_url):
             await pilot.press(key)
             await pilot.pause()
             assert app.current_mode == mode, key
+        text = screen_text(app)
+        assert "F6 業主" in text and "F1 說明" in text  # the screen keys line, never crowded out
         header = app.screen.query_one(DeskHeader)
         assert "李文" in str(header.query_one("#header-operator", Static).render())
         assert app.screen.query_one(Footer)
