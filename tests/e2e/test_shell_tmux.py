@@ -13,8 +13,9 @@ def test_start_switch_screens_and_quit(tmp_path):
     db = tmp_path / "desk.db"
     term = Terminal(["--db", str(db), "--operator", "李文"], env={"FRONTDESK_CONFIG_DIR": str(tmp_path)})
     try:
-        screen = term.wait_for("值班:李文")
-        assert "f1 說明" in screen or "F1" in screen
+        term.wait_for("值班:李文")
+        screen = term.wait_for("F1 說明")
+        assert "F6 業主" in screen
         term.send("F1")
         screen = term.wait_for("全域按鍵")
         assert "Ctrl+Q" in screen
