@@ -19,6 +19,7 @@ every few seconds to show what other desks did.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -81,6 +82,7 @@ class QueueScreen(DeskScreen):
     QueueScreen #queue-status { height: 1; }
     QueueScreen #queue-status.-error { color: $error; text-style: bold; }
     """
+    _STATE = Binding.Group("queue.key.states", compact=True)
     BINDINGS = [
         Binding("a", "arrive('owner')", "queue.key.arrive", id="queue.arrive"),
         Binding("v", "quick('visitor')", "queue.key.visitor", id="queue.visitor"),
@@ -96,9 +98,9 @@ class QueueScreen(DeskScreen):
         Binding("d", "direct", "queue.key.direct", id="queue.direct"),
         Binding("h", "handoff", "queue.key.handoff", id="queue.handoff"),
         Binding("f", "finish", "queue.key.finish", id="queue.finish"),
-        Binding("b", "state('busy')", "queue.key.busy", id="queue.busy"),
-        Binding("e", "state('free')", "queue.key.free", id="queue.free"),
-        Binding("x", "state('away')", "queue.key.away", id="queue.away"),
+        Binding("b", "state('busy')", "queue.key.busy", group=_STATE, id="queue.busy"),
+        Binding("e", "state('free')", "queue.key.free", group=_STATE, id="queue.free"),
+        Binding("x", "state('away')", "queue.key.away", group=_STATE, id="queue.away"),
         Binding("w", "take", "queue.key.take", id="queue.take"),
         Binding("l", "left", "queue.key.left", show=False, id="queue.left"),
         Binding("p", "phrases", "queue.key.phrases", id="queue.phrases"),
@@ -106,6 +108,7 @@ class QueueScreen(DeskScreen):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._translate_groups()
         self.clock: Callable[[], datetime] = utc_now  # tests move time
         self.desk: Desk | None = None
         self.selected = "L2"
@@ -113,6 +116,16 @@ class QueueScreen(DeskScreen):
         self._seq = 0
         self._pending = 0  # actions in flight: no background re-read meanwhile
         self._categories = None
+
+    def _translate_groups(self) -> None:
+        """Footer group labels are message keys too (translate_bindings covers descriptions)."""
+        bindings = self._bindings.key_to_bindings
+        for key, items in bindings.items():
+            bindings[key] = [
+                dataclasses.replace(b, group=Binding.Group(t(b.group.description), b.group.compact))
+                if b.group is not None and "." in b.group.description else b
+                for b in items
+            ]
 
     # --- layout --------------------------------------------------------------
     def compose_body(self) -> ComposeResult:

@@ -290,4 +290,31 @@ async def test_english_desk(seeded):
         assert "王小明" in text
         text = await press(app, pilot, "enter")
         assert "L2 王芳 stands to greet 王小明" in text and "Hello, Mr Wang!" in text
-        assert "Owner arrives" in text  # the footer
+        assert "Hand off" in text and "Task/Free/Away" in text  # the footer
+
+
+async def test_waiting_party_leaves_and_w_takes_the_next(seeded, monkeypatch):
+    monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
+    clock = Clock()
+    app = create_app(seeded)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await start(app, pilot, clock)
+        await press(app, pilot, "v", "v", "v", "v", "g", "i")
+        assert [p.guest_type for p in screen.desk.waiting] == ["vip", "inspection"]
+        assert "1. 貴賓" in screen_text(app) and "2. 領導陪同檢查" in screen_text(app)
+
+        # The VIP gives up: L, Enter (2 keys).
+        text = await press(app, pilot, "l", "enter")
+        assert "貴賓 已離開隊伍" in text
+        assert [p.guest_type for p in screen.desk.waiting] == ["inspection"]
+
+        # 陳靜 finishes but leaves the offer for later (Esc); the banner offers it; W takes it.
+        await press(app, pilot, "4", "f", "1")
+        assert isinstance(app.screen, OfferDialog)
+        text = await press(app, pilot, "escape")
+        assert "按 W:右1 陳靜 接待 領導陪同檢查" in text
+        text = await press(app, pilot, "w")
+        assert "右1 陳靜 起身接待 領導陪同檢查" in text and "領導好" in text and "起立,問候,行 15 度鞠躬禮" in text
+        assert screen.desk.waiting == () and screen.desk.figures.left == 1
+        text = await press(app, pilot, "w")
+        assert "沒有人在等候" in text
