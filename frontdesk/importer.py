@@ -10,8 +10,10 @@ checks every row, and either writes everything that was accepted or nothing.
   VIP, 熟客/familiar, 備註/notes). 單元, 姓名 and 性別 must be there.
 * Each data row is one person in one unit. The same person (same name and
   phone) on several rows becomes one owner with several units; a person
-  already in the database (same name and phone) gets the new units. Units
-  are created as needed.
+  already in the database (same name and phone) gets the new units. Without
+  a phone a person is known only by name within a unit: the same name in the
+  same unit is a repeat, in another unit another person. Units are created
+  as needed.
 * Every rejected row is reported with its line number and reason. If any row
   is rejected nothing is written, unless ``skip_bad`` is given.
 """
@@ -24,12 +26,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from frontdesk.errors import FrontdeskError, ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Occupancy, Owner, Unit
+from frontdesk.models import Occupancy, Owner, Unit, utcnow
 from frontdesk.names import clean_text, phone_tail, unit_code
 from frontdesk.owners import OwnerForm, parse_gender, parse_role, validate_form
 
@@ -304,8 +306,9 @@ def _check_row(row: _Row) -> list[str]:
         "is_familiar": clean.is_familiar,
         "notes": clean.notes,
     }
-    # The same person on several rows: same name and phone. Without a phone, each row is its own person.
-    row.person = (clean.name, clean.phone) if clean.phone else ("", f"line {row.line}")
+    # The same person on several rows: same name and phone. Without a phone, a name can
+    # only be told apart within its unit: (name, "", unit).
+    row.person = (clean.name, clean.phone) if clean.phone else (clean.name, "", row.code)
     return []
 
 
@@ -369,12 +372,15 @@ def _check_against_file_and_database(session: Session, rows: list[_Row], report:
         seen_link[link] = row.line
         kept.append(row)
     units = _existing_units(session, sorted({r.code for r in kept}))
-    owners = _existing_owners(session, {r.person for r in kept if r.person[0]})
+    owners = _existing_owners(session, {r.person for r in kept if r.person[1]})
     links = _existing_links(session, [u for u in units.values()], sorted(set(owners.values())))
+    named = _names_in_units(session, [r for r in kept if not r.person[1] and r.code in units])
     out = []
     for row in kept:
         unit_id, owner_id = units.get(row.code), owners.get(row.person)
-        if unit_id is not None and owner_id is not None and (unit_id, owner_id) in links:
+        if (unit_id is not None and owner_id is not None and (unit_id, owner_id) in links) or (
+            not row.person[1] and (row.code, row.values["name"]) in named
+        ):
             report.rejected.append(
                 Rejected(row.line, t("importer.err.already_there", name=row.values["name"], code=row.code))
             )
@@ -407,6 +413,20 @@ def _existing_owners(session: Session, people: set[tuple]) -> dict[tuple, int]:
     return found
 
 
+def _names_in_units(session: Session, rows: list[_Row]) -> set[tuple[str, str]]:
+    """(unit code, name) of people already registered in those units (for rows without a phone)."""
+    found: set[tuple[str, str]] = set()
+    for chunk in _chunks(rows):
+        stmt = (
+            select(Unit.code, Owner.name)
+            .join(Occupancy, Occupancy.unit_id == Unit.id)
+            .join(Owner, Owner.id == Occupancy.owner_id)
+            .where(Unit.code.in_(sorted({r.code for r in chunk})), Owner.name.in_(sorted({r.values["name"] for r in chunk})))
+        )
+        found.update((code, name) for code, name in session.exec(stmt))
+    return found
+
+
 def _existing_links(session: Session, unit_ids: list[int], owner_ids: list[int]) -> set[tuple[int, int]]:
     links: set[tuple[int, int]] = set()
     if not unit_ids or not owner_ids:
@@ -417,39 +437,46 @@ def _existing_links(session: Session, unit_ids: list[int], owner_ids: list[int])
     return links
 
 
+def _insert(session: Session, model, values: list[dict]) -> list[int]:
+    """Bulk insert (one multi-row statement per batch); the new ids in the order given."""
+    ids: list[int] = []
+    for chunk in _chunks(values, 1000):
+        stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+        ids.extend(session.exec(stmt, params=chunk).scalars())
+    return ids
+
+
 def _write(session: Session, rows: list[_Row], report: ImportReport) -> None:
+    """Write the accepted rows with bulk inserts (ORM objects cost more than the SQL here)."""
+    now = utcnow()
     units = _existing_units(session, sorted({r.code for r in rows}))
-    new_units: dict[str, Unit] = {}
+    new_units: dict[str, dict] = {}
     for row in rows:
         if row.code not in units and row.code not in new_units:
             b, e, r = row.parts
-            new_units[row.code] = Unit(code=row.code, building=b, entrance=e, room=r)
-    session.add_all(new_units.values())
-    session.flush()
-    units.update({code: unit.id for code, unit in new_units.items()})
+            new_units[row.code] = {"code": row.code, "building": b, "entrance": e, "room": r, "notes": "",
+                                   "created_at": now, "version": 1}
+    units.update(zip(new_units, _insert(session, Unit, list(new_units.values()))))
     report.units_created = len(new_units)
 
-    owners = _existing_owners(session, {r.person for r in rows if r.person[0]})
+    owners = _existing_owners(session, {r.person for r in rows if r.person[1]})
     report.owners_matched = len(owners)
-    new_owners: dict[tuple, Owner] = {}
+    new_owners: dict[tuple, dict] = {}
     for row in rows:
         if row.person in owners:
             continue
         owner = new_owners.get(row.person)
         if owner is None:
-            new_owners[row.person] = Owner(**row.values)
-        else:  # the same person on a later row: flags add up, the first notes stay
-            owner.is_vip = owner.is_vip or row.values["is_vip"]
-            owner.is_familiar = owner.is_familiar or row.values["is_familiar"]
-            owner.notes = owner.notes or row.values["notes"]
-            owner.phone2 = owner.phone2 or row.values["phone2"]
-            owner.phone2_tail = owner.phone2_tail or row.values["phone2_tail"]
-    session.add_all(new_owners.values())
-    session.flush()
-    owners.update({person: owner.id for person, owner in new_owners.items()})
+            new_owners[row.person] = row.values | {"created_at": now, "updated_at": now, "version": 1}
+        else:  # the same person on a later row: flags add up, the first notes and phone 2 stay
+            owner["is_vip"] = owner["is_vip"] or row.values["is_vip"]
+            owner["is_familiar"] = owner["is_familiar"] or row.values["is_familiar"]
+            owner["notes"] = owner["notes"] or row.values["notes"]
+            if not owner["phone2"]:
+                owner["phone2"], owner["phone2_tail"] = row.values["phone2"], row.values["phone2_tail"]
+    owners.update(zip(new_owners, _insert(session, Owner, list(new_owners.values()))))
     report.owners_created = len(new_owners)
 
-    links = [Occupancy(unit_id=units[r.code], owner_id=owners[r.person], role=r.role) for r in rows]
-    session.add_all(links)
-    session.flush()
+    links = [{"unit_id": units[r.code], "owner_id": owners[r.person], "role": r.role} for r in rows]
+    _insert(session, Occupancy, links)
     report.links_created = len(links)

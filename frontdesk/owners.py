@@ -653,10 +653,15 @@ def _plan(query: str) -> tuple[str, dict] | None:
     return None
 
 
-def search(session: Session, query: str, *, limit: int = 50, offset: int = 0) -> list[OwnerRow]:
+def search(
+    session: Session, query: str, *, limit: int = 50, offset: int = 0, per_unit: bool = False
+) -> list[OwnerRow]:
     """One page of owners matching ``query`` (see the module doc), read from SQL.
 
-    A unit search gives one row per unit and person (``role`` set, ``units`` the unit).
+    Each owner appears once (``OwnerRow.id`` is unique). With ``per_unit`` a unit
+    search instead lists every person of every matching unit in unit order, one row
+    per unit and person (``role`` set, ``units`` that unit; unique by ``OwnerRow.key``):
+    the registry's unit directory, which costs only the page it reads.
     """
     plan = _plan(query)
     if plan is None:
@@ -666,7 +671,11 @@ def search(session: Session, query: str, *, limit: int = 50, offset: int = 0) ->
     offset = max(0, int(offset))
     statements = _statements()
     stmt, row_kind = statements[name]
-    rows = session.exec(stmt, params={**params, "limit": limit, "offset": offset, "reach": limit + offset}).all()
+    if name == "unit" and not per_unit:
+        rows = _first_occurrences(session, stmt, params, limit, offset)
+        row_kind = "owner"
+    else:
+        rows = session.exec(stmt, params={**params, "limit": limit, "offset": offset, "reach": limit + offset}).all()
     if row_kind == "unit":
         return [
             OwnerRow(r.id, r.name, r.gender, display_phone(r.phone), r.code, r.is_vip, r.is_familiar, r.role)
@@ -682,6 +691,29 @@ def search(session: Session, query: str, *, limit: int = 50, offset: int = 0) ->
     ]
 
 
+def _first_occurrences(session: Session, stmt, params: dict, limit: int, offset: int) -> list:
+    """Owners of a unit search, each once, in the order of their first matching unit.
+
+    Walks the unit-ordered rows (an index range scan) in batches and keeps each
+    owner's first row, so it reads about ``offset + limit`` rows, not the whole range.
+    """
+    wanted = offset + limit
+    batch = max(2 * wanted, 100)
+    seen: dict[int, object] = {}
+    start = 0
+    while len(seen) < wanted:
+        chunk = session.exec(stmt, params={**params, "limit": batch, "offset": start}).all()
+        for row in chunk:
+            if row.id not in seen:
+                seen[row.id] = row
+                if len(seen) == wanted:
+                    break
+        if len(chunk) < batch:
+            break
+        start += batch
+    return list(seen.values())[offset:]
+
+
 def _short_units(codes: list[str]) -> str:
     if len(codes) <= 2:
         return ", ".join(codes)
@@ -689,12 +721,21 @@ def _short_units(codes: list[str]) -> str:
 
 
 def count(session: Session, query: str) -> int:
-    """How many rows :func:`search` would give over all pages (an index count; cheap but not free)."""
+    """How many owners :func:`search` would give over all pages (an index count; cheap but not free)."""
     plan = _plan(query)
     if plan is None:
         return 0
     name, params = plan
     stmt = _statements()[name][0].limit(None).offset(None).order_by(None)
+    if name == "unit":
+        lo, hi = params["lo"], params["hi"]
+        stmt = (
+            select(Occupancy.owner_id)
+            .join(Unit, Unit.id == Occupancy.unit_id)
+            .where(Unit.code >= lo, Unit.code < hi)
+            .distinct()
+        )
+        params = {}
     if name.startswith("pinyin"):
         lo, hi = params["lo"], params["hi"]
         stmt = select(Owner.id).where(

@@ -118,7 +118,7 @@ class OwnersScreen(DeskScreen):
         limit = max(PAGE_SIZE, keep + PREFETCH_ROWS) if keep_cursor else PAGE_SIZE
 
         def work(session):
-            return owners.search(session, query, limit=limit), owners.classify(query)[0]
+            return owners.search(session, query, limit=limit, per_unit=True), owners.classify(query)[0]
 
         self.app.run_db(
             work,
@@ -187,7 +187,7 @@ class OwnersScreen(DeskScreen):
         seq, query, offset = self._search_seq, self._query, self._loaded
 
         def work(session):
-            return owners.search(session, query, limit=PAGE_SIZE, offset=offset)
+            return owners.search(session, query, limit=PAGE_SIZE, offset=offset, per_unit=True)
 
         def show(rows: list[OwnerRow]) -> None:
             if seq != self._search_seq:

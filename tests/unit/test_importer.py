@@ -202,11 +202,16 @@ def test_same_person_with_two_genders(tmp_path, engine):
     assert [(r.line, "第 2 行" in r.reason) for r in report.rejected] == [(3, True)]
 
 
-def test_people_without_a_phone_are_not_merged(tmp_path, engine):
-    path = write(tmp_path, "nophone.csv", [HEADER_ZH, "1-1-101,王偉,男,,,,,,", "2-1-101,王偉,男,,,,,,"])
+def test_people_without_a_phone_are_known_by_name_within_a_unit(tmp_path, engine):
+    path = write(tmp_path, "nophone.csv",
+                 [HEADER_ZH, "1-1-101,王偉,男,,,,,,", "2-1-101,王偉,男,,,,,,", "1-1-101,王偉,男,,,住戶,,,"])
     with session_scope(engine) as s:
-        report = import_owners(s, path)
-    assert report.owners_created == 2
+        report = import_owners(s, path, skip_bad=True)
+    assert report.owners_created == 2  # two different 王偉 in two units
+    assert [(r.line, "第 2 行" in r.reason) for r in report.rejected] == [(4, True)]
+    with session_scope(engine) as s:
+        again = import_owners(s, write(tmp_path, "again.csv", [HEADER_ZH, "2-1-101,王偉,男,,,,,,"]))
+    assert [r.line for r in again.rejected] == [2] and "已在資料庫中" in again.rejected[0].reason
 
 
 def test_dry_run_writes_nothing(tmp_path, engine):
@@ -261,3 +266,17 @@ def test_cli_in_english(tmp_path, db_url):
     assert result.exit_code == 1
     assert "line 2: The phone number “123” is not valid" in result.output
     i18n.set_language("zh-Hant")
+
+
+@pytest.mark.postgres
+def test_import_on_postgresql(tmp_path, pg_engine):
+    path = write(tmp_path, "pg.csv", [HEADER_ZH, *GOOD_ROWS], "gbk")
+    with session_scope(pg_engine) as s:
+        report = import_owners(s, path)
+    assert report.imported and counts(pg_engine) == (3, 3, 4)
+    with session_scope(pg_engine) as s:
+        again = import_owners(s, path)
+    assert not again.imported and [r.line for r in again.rejected] == [2, 3, 4, 5]
+    assert counts(pg_engine) == (3, 3, 4)
+    with session_scope(pg_engine) as s:
+        assert [r.name for r in owners.search(s, "wxm")] == ["王小明"]

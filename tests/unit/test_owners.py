@@ -233,19 +233,34 @@ def test_search_kinds(engine, query, expected):
 
 
 def test_search_by_unit_lists_each_person_of_the_unit(engine):
-    ids = seed(engine)
+    seed(engine)
     with session_scope(engine) as s:
-        rows = owners.search(s, "3-2-1101")
+        rows = owners.search(s, "3-2-1101", per_unit=True)
         assert [(r.name, r.units, r.role) for r in rows] == [("王小明", "3-2-1101", "owner"),
                                                              ("李娜", "3-2-1101", "resident")]
-        assert owners.search(s, "3棟2單元1101") == rows
-        partial = owners.search(s, "3棟2單元")
+        assert owners.search(s, "3棟2單元1101", per_unit=True) == rows
+        partial = owners.search(s, "3棟2單元", per_unit=True)
         assert [(r.units, r.name) for r in partial] == [("3-2-1101", "王小明"), ("3-2-1101", "李娜"),
                                                           ("3-2-1102", "王芳")]
         assert len({r.key for r in partial}) == 3
-        assert names(owners.search(s, "12-")) == ["歐陽娜娜"]
-        assert owners.search(s, "3-") == owners.search(s, "3棟")
-        assert ids
+        assert names(owners.search(s, "12-", per_unit=True)) == ["歐陽娜娜"]
+        assert owners.search(s, "3-", per_unit=True) == owners.search(s, "3棟", per_unit=True)
+
+
+def test_search_by_unit_gives_each_owner_once_by_default(engine):
+    ids = seed(engine)
+    with session_scope(engine) as s:
+        owners.add_unit(s, "3-2-1103")
+        form = OwnerForm.from_owner(owners.get_owner(s, ids["wf"]))
+        form.units = "3-2-1102, 3-2-1103"
+        owners.update_owner(s, ids["wf"], 1, form)
+    with session_scope(engine) as s:
+        assert len(owners.search(s, "3-2-11", per_unit=True)) == 4
+        rows = owners.search(s, "3-2-11")
+        assert [r.name for r in rows] == ["王小明", "李娜", "王芳"]  # by each one's first unit
+        assert rows[2].units == "3-2-1102, 3-2-1103" and rows[2].role == ""
+        assert owners.count(s, "3-2-11") == 3
+        assert [r.name for r in owners.search(s, "3-2-11", limit=2, offset=1)] == ["李娜", "王芳"]
 
 
 def test_search_rows_show_display_phone_and_units(engine):
@@ -311,9 +326,11 @@ def test_search_on_postgresql(pg_engine):
         assert sorted(names(owners.search(s, "wang"))) == ["王小明", "王芳"]
         assert names(owners.search(s, "歐陽")) == ["歐陽娜娜"]
         assert names(owners.search(s, "王女士")) == ["王芳"]
-        assert [(r.name, r.role) for r in owners.search(s, "3棟2單元1101")] == [("王小明", "owner"),
-                                                                                ("李娜", "resident")]
-        assert [r.units for r in owners.search(s, "3-2-")] == ["3-2-1101", "3-2-1101", "3-2-1102"]
+        assert [(r.name, r.role) for r in owners.search(s, "3棟2單元1101", per_unit=True)] == [
+            ("王小明", "owner"), ("李娜", "resident")]
+        assert [r.units for r in owners.search(s, "3-2-", per_unit=True)] == ["3-2-1101", "3-2-1101", "3-2-1102"]
+        assert names(owners.search(s, "3-2-")) == ["王小明", "李娜", "王芳"]
+        assert owners.count(s, "3-2-") == 3
         assert len(owners.search(s, "", limit=2, offset=2)) == 2
         assert owners.count(s, "w") == 2
     with session_scope(pg_engine) as s:
