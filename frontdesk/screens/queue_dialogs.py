@@ -24,6 +24,7 @@ from frontdesk import deskqueue
 from frontdesk.deskqueue import FINISH_OUTCOMES, Desk, Party, format_duration
 from frontdesk.i18n import t
 from frontdesk.roster import Category, seat_label
+from frontdesk.rotation import STANDING_ORDER
 from frontdesk.widgets.base import translate_bindings
 
 
@@ -211,7 +212,7 @@ class HandoffDialog(QueueDialog):
         self.categories = list(categories)
         self.initial = initial
         self.submit = submit
-        self.colleagues = [c for c in deskqueue.rotation.STANDING_ORDER if c != seat and desk.seats[c].staffed]
+        self.colleagues = [c for c in STANDING_ORDER if c != seat and desk.seats[c].staffed]
         self.to_seat: str | None = None
         self.chosen_by_hand = False
 

@@ -7,13 +7,16 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlmodel import Session, select
 
 from frontdesk import deskqueue as dq
-from frontdesk import i18n
+from frontdesk import i18n, rotation
 from frontdesk.db import open_database, session_scope
 from frontdesk.errors import ConflictError, ValidationError
-from frontdesk.models import DeskState, Encounter, Handoff, Owner, RosterEntry, Staff, StaffStatus
+from frontdesk.models import GUEST_TYPES, SEAT_CODES, DeskState, Encounter, Handoff, Owner, RosterEntry, Staff, StaffStatus
 from frontdesk.rotation import SeatState
 
 T0 = datetime(2026, 3, 4, 1, 30, tzinfo=timezone.utc)
@@ -552,3 +555,121 @@ def test_postgres_morning_and_concurrent_arrivals(pg_engine):
     assert isinstance(outcome.get("error"), ConflictError), outcome
     d = desk(pg_engine, at(4))
     assert d.seats["R2"].state is SeatState.FREE and d.figures.served == 3 and d.figures.handoffs == 1
+
+
+# --- a random shift on the database agrees with the rotation rules ---------------------------
+
+
+class ShiftOnDatabase(RuleBasedStateMachine):
+    """Random actions through deskqueue; after each, the stored desk obeys the rotation rules.
+
+    Each run uses its own desk name and day on one shared database.
+    """
+
+    engine = None
+    staff: dict[str, int] = {}
+    runs = 0
+
+    def __init__(self):
+        super().__init__()
+        cls = type(self)
+        cls.runs += 1
+        self.desk_name = f"desk{cls.runs}"
+        self.now = T0 + timedelta(days=cls.runs)
+        with session_scope(self.engine) as s:
+            for seat in SEAT_CODES:
+                s.add(RosterEntry(day=dq.local_day(self.now), seat=seat, staff_id=self.staff[seat]))
+        self.before = self.snap()
+
+    def snap(self) -> dq.Desk:
+        with session_scope(self.engine) as s:
+            return dq.snapshot(s, desk=self.desk_name, now=self.now)
+
+    def run(self, fn, *args, **kw):
+        self.now += timedelta(seconds=15)
+        self.before = self.snap()
+        try:
+            with session_scope(self.engine) as s:
+                return fn(s, *args, desk=self.desk_name, now=self.now, expected_version=self.before.version, **kw)
+        except ValidationError:
+            after = self.snap()
+            assert after.version == self.before.version and after.seats == self.before.seats
+            assert after.waiting == self.before.waiting
+            return None
+
+    @rule(guest=st.sampled_from(GUEST_TYPES))
+    def arrive(self, guest):
+        prev = self.before = self.snap()
+        result = self.run(dq.arrive, guest_type=guest)
+        expected = rotation.decide_arrival(prev.pointer, prev.states(),
+                                           [rotation.Waiting(p.id, p.seat or None) for p in prev.waiting])
+        assert result.greeting.seat == expected.seat if not expected.waits else result.greeting.kind == "wait"
+        assert self.snap().pointer == (expected.seat or prev.pointer)
+
+    @rule(seat=st.sampled_from(SEAT_CODES))
+    def direct(self, seat):
+        prev = self.snap()
+        self.run(dq.direct, seat)
+        assert self.snap().pointer == prev.pointer
+
+    @rule(seat=st.sampled_from(SEAT_CODES), to=st.sampled_from(SEAT_CODES),
+          category=st.sampled_from(["inquiry", "repair", "complaint", "keys"]))
+    def handoff(self, seat, to, category):
+        prev = self.snap()
+        result = self.run(dq.handoff, seat, to, category=category)
+        after = self.snap()
+        assert after.pointer == prev.pointer
+        if result is not None:
+            assert prev.seats[to].state in (SeatState.FREE, SeatState.BUSY) and to != seat
+            assert after.seats[to].state is SeatState.SERVING
+
+    @rule(seat=st.sampled_from(SEAT_CODES), outcome=st.sampled_from(dq.FINISH_OUTCOMES))
+    def finish(self, seat, outcome):
+        prev = self.snap()
+        result = self.run(dq.finish, seat, category="inquiry", outcome=outcome)
+        if result is None:
+            assert prev.seats[seat].party is None
+        else:
+            assert self.snap().figures.served == prev.figures.served
+
+    @rule(seat=st.sampled_from(SEAT_CODES), state=st.sampled_from(["free", "busy", "away"]))
+    def set_state(self, seat, state):
+        self.run(dq.set_state, seat, state)
+
+    @rule()
+    def take(self):
+        prev = self.snap()
+        result = self.run(dq.take_waiting)
+        offered = prev.offer
+        if result is None:
+            assert offered is None
+        else:
+            assert result.greeting.seat == offered[1] and result.greeting.party_id == offered[0].id
+
+    @invariant()
+    def desk_obeys_the_rules(self):
+        d = self.snap()
+        serving = [s.party.staff_id for s in d.seats.values() if s.party is not None]
+        assert len(serving) == len(set(serving))
+        assert d.next_seat is None or d.seats[d.next_seat].state is SeatState.FREE
+        assert d.next_seat == rotation.next_seat(d.pointer, d.states())
+        for party in d.waiting:
+            assert party.started_at is None and party.state == "waiting"
+        assert d.figures.served + d.figures.waiting + d.figures.left >= len(d.waiting)
+
+
+def test_random_shifts_on_the_database_obey_the_rotation(engine):
+    ShiftOnDatabase.engine = engine
+    ShiftOnDatabase.runs = 0
+    ShiftOnDatabase.staff = {}
+    with session_scope(engine) as s:
+        for name, gender, seat, duties in TEAM:
+            staff = Staff(name=name, surname=name[0], gender=gender, duties=duties)
+            s.add(staff)
+            s.flush()
+            ShiftOnDatabase.staff[seat] = staff.id
+    run_state_machine_as_test(
+        ShiftOnDatabase,
+        settings=settings(max_examples=15, stateful_step_count=25, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow]),
+    )
