@@ -421,7 +421,10 @@ def _names_in_units(session: Session, rows: list[_Row]) -> set[tuple[str, str]]:
             select(Unit.code, Owner.name)
             .join(Occupancy, Occupancy.unit_id == Unit.id)
             .join(Owner, Owner.id == Occupancy.owner_id)
-            .where(Unit.code.in_(sorted({r.code for r in chunk})), Owner.name.in_(sorted({r.values["name"] for r in chunk})))
+            .where(
+                Unit.code.in_(sorted({r.code for r in chunk})),
+                Owner.name.in_(sorted({r.values["name"] for r in chunk})),
+            )
         )
         found.update((code, name) for code, name in session.exec(stmt))
     return found

@@ -561,7 +561,8 @@ def _statements() -> dict[str, tuple]:
     out: dict[str, tuple] = {}
     base = select(*_ROW_COLUMNS)
     out["all"] = (page(base.order_by(Owner.id)), "owner")
-    out["phone4"] = (page(base.where(or_(Owner.phone_tail == tail, Owner.phone2_tail == tail)).order_by(Owner.id)), "owner")
+    by_tail = or_(Owner.phone_tail == tail, Owner.phone2_tail == tail)
+    out["phone4"] = (page(base.where(by_tail).order_by(Owner.id)), "owner")
     out["phone"] = (
         page(
             base.where(

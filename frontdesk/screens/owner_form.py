@@ -135,7 +135,8 @@ class OwnerFormScreen(_Form):
             else:
                 yield Static(t("owners.form.add_title"), classes="form-title")
             yield self.banner()
-            yield from self.row("name", t("owners.form.name"), Input(form.name, id="f-name", max_length=owners.NAME_MAX))
+            name = Input(form.name, id="f-name", max_length=owners.NAME_MAX)
+            yield from self.row("name", t("owners.form.name"), name)
             yield from self.row(
                 "gender",
                 t("owners.form.gender"),
@@ -146,11 +147,11 @@ class OwnerFormScreen(_Form):
                     id="f-gender",
                 ),
             )
-            yield from self.row("phone", t("owners.form.phone"), Input(form.phone, id="f-phone", placeholder="138 1234 5678"))
+            phone = Input(form.phone, id="f-phone", placeholder="138 1234 5678")
+            yield from self.row("phone", t("owners.form.phone"), phone)
             yield from self.row("phone2", t("owners.form.phone2"), Input(form.phone2, id="f-phone2"))
-            yield from self.row(
-                "units", t("owners.form.units"), Input(form.units, id="f-units", placeholder=t("owners.form.units_hint"))
-            )
+            units = Input(form.units, id="f-units", placeholder=t("owners.form.units_hint"))
+            yield from self.row("units", t("owners.form.units"), units)
             yield from self.row(
                 "role",
                 t("owners.form.role"),

@@ -51,11 +51,6 @@ def table_names(app) -> list[str]:
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
-async def open_owners(db_url, **kw):
-    app = create_app(db_url, start_mode="owners", **kw)
-    return app
-
-
 async def test_search_as_you_type(db_url):
     app = create_app(db_url, start_mode="owners")
     seed(app.engine)
