@@ -77,9 +77,8 @@ def build(url: str, n_owners: int, seed: int = 7) -> None:
                     seen.add((uid, oid))
                     links.append({"unit_id": uid, "owner_id": oid, "role": rng.choice(("owner", "owner", "resident", "tenant"))})
         conn.execute(insert(Occupancy), links)
-    if engine.dialect.name == "sqlite":
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+    with engine.begin() as conn:  # fresh statistics, as a long-running database has
+        conn.execute(text("ANALYZE"))
     engine.dispose()
 
 

@@ -594,6 +594,18 @@ def _statements() -> dict[str, tuple]:
         ),
         "unit",
     )
+    # Owner ids of a unit range in unit order, for "each owner once" (covering indexes only).
+    out["unit_owner_ids"] = (
+        page(
+            select(Occupancy.owner_id)
+            .select_from(Unit)
+            .join(Occupancy, Occupancy.unit_id == Unit.id)
+            .where(Unit.code >= lo, Unit.code < hi)
+            .order_by(Unit.code, Occupancy.owner_id)
+        ),
+        "",
+    )
+    out["owners_by_id"] = (select(*_ROW_COLUMNS).where(Owner.id.in_(bindparam("ids", expanding=True))), "")
     # Pinyin: two ordered index range scans, each stopped after offset+limit rows:
     # initials matches first, then full-pinyin matches that are not initials matches.
     reach = bindparam("reach", type_=Integer)
@@ -673,7 +685,7 @@ def search(
     statements = _statements()
     stmt, row_kind = statements[name]
     if name == "unit" and not per_unit:
-        rows = _first_occurrences(session, stmt, params, limit, offset)
+        rows = _first_occurrences(session, statements, params, limit, offset)
         row_kind = "owner"
     else:
         rows = session.exec(stmt, params={**params, "limit": limit, "offset": offset, "reach": limit + offset}).all()
@@ -692,27 +704,32 @@ def search(
     ]
 
 
-def _first_occurrences(session: Session, stmt, params: dict, limit: int, offset: int) -> list:
+def _first_occurrences(session: Session, statements: dict, params: dict, limit: int, offset: int) -> list:
     """Owners of a unit search, each once, in the order of their first matching unit.
 
-    Walks the unit-ordered rows (an index range scan) in batches and keeps each
-    owner's first row, so it reads about ``offset + limit`` rows, not the whole range.
+    Walks the owner ids of the range in unit order (index-only) in batches and keeps
+    each id's first place, so it reads about ``offset + limit`` links, not the whole
+    range; then reads the page's owners by id.
     """
     wanted = offset + limit
     batch = max(2 * wanted, 100)
-    seen: dict[int, object] = {}
+    seen: dict[int, None] = {}
     start = 0
     while len(seen) < wanted:
-        chunk = session.exec(stmt, params={**params, "limit": batch, "offset": start}).all()
-        for row in chunk:
-            if row.id not in seen:
-                seen[row.id] = row
-                if len(seen) == wanted:
-                    break
+        chunk = session.exec(statements["unit_owner_ids"][0],
+                             params={**params, "limit": batch, "offset": start}).scalars().all()
+        for owner_id in chunk:
+            seen.setdefault(owner_id)
+            if len(seen) == wanted:
+                break
         if len(chunk) < batch:
             break
         start += batch
-    return list(seen.values())[offset:]
+    ids = list(seen)[offset:]
+    if not ids:
+        return []
+    by_id = {r.id: r for r in session.exec(statements["owners_by_id"][0], params={"ids": ids})}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _short_units(codes: list[str]) -> str:
