@@ -146,7 +146,7 @@ def main() -> None:
             print(f"{'kind':<28}{'p50':>8}{'p95':>8}{'max':>8}{'rows':>6}")
             for kind, p50, p95, worst, rows in measure(url, qs, offset):
                 print(f"{kind:<28}{p50:>8.2f}{p95:>8.2f}{worst:>8.2f}{rows:>6}")
-        print("\n* search() without per_unit: each owner once, grouped over the building's links")
+        print("\n* search() without per_unit: each owner once (pickers), first place in unit order")
 
 
 if __name__ == "__main__":
