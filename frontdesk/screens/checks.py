@@ -1,16 +1,504 @@
-"""Placeholder until its issue lands (being built in parallel)."""
+"""F5 end-of-shift self-checks: the shift lead checks each person on duty from the keyboard.
+
+Board: everyone on the day's roster with where their check stands. Enter starts
+(or resumes, or shows a signed) check; H shows the trends; C corrects a signed
+check; [ and ] change the day, B the shift.
+
+Run: one item at a time. P pass, F fail (asks for a note), N not applicable —
+one key per answer, moving to the next item; ↑ or Backspace goes back, ↓ skips.
+S (or Ctrl+S) signs: the lead's PIN in a dialog. Esc returns to the board; the
+answers are saved as a draft as they are given.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from frontdesk import selfchecks as sc
+from frontdesk.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.i18n import t
+from frontdesk.roster import seat_label
+from frontdesk.shifts import Shift, configured_shifts, current_shift
 from frontdesk.widgets.base import DeskScreen
+from frontdesk.widgets.header import WEEKDAY_KEYS
+
+MARKS = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "na": ("–", "dim"), "": ("·", "dim")}
+
+
+def answer_label(answer: str) -> str:
+    return {"pass": t("checks.answer_pass"), "fail": t("checks.answer_fail"), "na": t("checks.answer_na")}.get(
+        answer, t("checks.answer_none"))
+
+
+def gender_label(code: str) -> str:
+    return {"F": t("checks.gender_f"), "M": t("checks.gender_m")}.get(code, code)
+
+
+@dataclass
+class BoardData:
+    board: list[sc.PersonStatus]
+    leads: list[sc.LeadOption]
+
+
+def load_board(session, day: date, shift: str) -> BoardData:
+    return BoardData(board=sc.day_board(session, day, shift), leads=sc.leads(session))
 
 
 class ChecksScreen(DeskScreen):
     TITLE_KEY = "checks.title"
+    DEFAULT_CSS = """
+    ChecksScreen #checks-body { height: 1fr; padding: 0 1; }
+    ChecksScreen #checks-head { height: 1; text-style: bold; margin-top: 1; }
+    ChecksScreen #checks-board { height: 1fr; }
+    ChecksScreen #checks-people { height: 1fr; }
+    ChecksScreen #checks-run { height: 1fr; }
+    ChecksScreen #run-person { height: 1; text-style: bold; }
+    ChecksScreen #run-carried { height: auto; max-height: 6; color: $warning; border: round $warning; padding: 0 1; }
+    ChecksScreen #run-section { height: 1; color: $text-muted; margin-top: 1; }
+    ChecksScreen #run-item { height: auto; min-height: 3; border: heavy $primary; padding: 0 1; text-style: bold; }
+    ChecksScreen #run-item.-signed { border: heavy $success; }
+    ChecksScreen #run-items { height: 1fr; margin-top: 1; }
+    ChecksScreen .hint { height: auto; color: $text-muted; }
+    ChecksScreen #checks-status { height: auto; min-height: 1; }
+    ChecksScreen #checks-status.-error { color: $error; }
+    """
+    BINDINGS = [
+        # board
+        Binding("enter", "open", "checks.key_open", priority=True, id="checks.open"),
+        Binding("h", "history", "checks.key_history", id="checks.history"),
+        Binding("c", "correct", "checks.key_correct", id="checks.correct"),
+        Binding("left_square_bracket", "day(-1)", "checks.key_prev_day", id="checks.prev_day"),
+        Binding("right_square_bracket", "day(1)", "checks.key_next_day", id="checks.next_day"),
+        Binding("b", "next_shift", "checks.key_shift", id="checks.shift"),
+        Binding("t", "now", "checks.key_now", show=False, id="checks.now"),
+        Binding("r", "reload", "checks.key_reload", show=False, id="checks.reload"),
+        # run
+        Binding("p", "answer('pass')", "checks.key_pass", id="checks.pass"),
+        Binding("f", "fail", "checks.key_fail", id="checks.fail"),
+        Binding("n", "answer('na')", "checks.key_na", id="checks.na"),
+        Binding("up,backspace", "move(-1)", "checks.key_prev_item", key_display="↑", id="checks.prev_item"),
+        Binding("down", "move(1)", "checks.key_next_item", show=False, id="checks.next_item"),
+        Binding("s,ctrl+s", "sign", "checks.key_sign", id="checks.sign"),
+        Binding("escape", "board", "checks.key_back", id="checks.back"),
+    ]
+    BOARD_ACTIONS = {"open", "history", "correct", "day", "next_shift", "now", "reload"}
+    RUN_ACTIONS = {"answer", "fail", "move", "sign", "board"}
+    ANSWER_ACTIONS = {"answer", "fail", "sign"}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.day, self.shift = self._current()
+        self.mode = "board"
+        self.data: BoardData | None = None
+        self.run: sc.CheckView | None = None
+        self.answers: dict[int, tuple[str, str]] = {}
+        self.pos = 0
+        self._seq = 0
+        self._saving = False
+        self._dirty = False
+        self._signing = False
+        self._after_sign: int | None = None
+
+    def _spec(self) -> dict | None:
+        try:
+            return self.app.settings.extra.get("shifts")
+        except Exception:  # noqa: BLE001 - no app yet (constructed in a test)
+            return None
+
+    def _current(self) -> tuple[date, Shift]:
+        try:
+            return current_shift(spec=self._spec())
+        except ValueError:
+            return current_shift()
+
+    # --- layout ------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        yield Static(t("checks.title"), classes="screen-body placeholder")
+        with Vertical(id="checks-body", classes="screen-body"):
+            yield Static("", id="checks-head")
+            with Vertical(id="checks-board"):
+                yield DataTable(id="checks-people", cursor_type="row", zebra_stripes=True)
+                yield Static(t("checks.board_hint"), classes="hint")
+            with Vertical(id="checks-run"):
+                yield Static("", id="run-person")
+                yield Static("", id="run-carried")
+                yield Static("", id="run-section")
+                yield Static("", id="run-item")
+                yield Static(t("checks.run_hint"), classes="hint", id="run-hint")
+                yield DataTable(id="run-items", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="checks-status")
+
+    def on_mount(self) -> None:
+        people = self.query_one("#checks-people", DataTable)
+        for label in (t("checks.col_seat"), t("checks.col_name"), t("checks.col_gender"), t("checks.col_state"),
+                      t("checks.col_pass"), t("checks.col_fail"), t("checks.col_na"), t("checks.col_lead"),
+                      t("checks.col_carried")):
+            people.add_column(label)
+        items = self.query_one("#run-items", DataTable)
+        items.add_column("#", key="no")
+        items.add_column(t("checks.col_section"), key="section")
+        items.add_column(t("checks.col_item"), key="item")
+        items.add_column(t("checks.col_answer"), key="answer")
+        items.add_column(t("checks.col_note"), key="note")
+        items.can_focus = False
+        self.query_one("#checks-run").display = False
+        self._show_head()
+        people.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # --- helpers -------------------------------------------------------------------
+    def say(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#checks-status", Static)
+        status.set_class(error, "-error")
+        status.update(Text(message))
+
+    def _domain_error(self, exc: BaseException) -> bool:
+        if isinstance(exc, (ValidationError, ConflictError, NotFoundError)):
+            self.say(str(exc), error=True)
+            self.reload()
+            return True
+        return False
+
+    def _show_head(self) -> None:
+        weekday = t("app.weekday." + WEEKDAY_KEYS[self.day.weekday()])
+        self.query_one("#checks-head", Static).update(Text(t(
+            "checks.head", date=self.day.isoformat(), weekday=weekday, shift=self.shift.label(),
+            hours=self.shift.hours())))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.BOARD_ACTIONS:
+            return self.mode == "board"
+        if action in self.RUN_ACTIONS:
+            if self.mode != "run":
+                return False
+            if action in self.ANSWER_ACTIONS and self.run is not None and self.run.signed:
+                return None  # shown, disabled: a signed check is read only
+            return True
+        return True
+
+    def _set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.query_one("#checks-board").display = mode == "board"
+        self.query_one("#checks-run").display = mode == "run"
+        people = self.query_one("#checks-people", DataTable)
+        people.disabled = mode != "board"  # so nothing gives it focus (and the arrow keys) during a run
+        if mode == "board":
+            people.focus()
+        else:
+            self.set_focus(None)
+        self.refresh_bindings()
+
+    # --- the board -------------------------------------------------------------------
+    def reload(self) -> None:
+        self._seq += 1
+        seq, day, shift = self._seq, self.day, self.shift.code
+
+        def done(data: BoardData) -> None:
+            if seq == self._seq:
+                self._show_board(data)
+
+        self.app.run_db(lambda s: load_board(s, day, shift), done, node=self)
+
+    def _state_cell(self, p: sc.PersonStatus) -> Text:
+        if p.state == "signed":
+            label = t("checks.state_corrected") if p.is_correction else t("checks.state_signed")
+            time = f" {p.signed_at.astimezone():%H:%M}" if p.signed_at else ""
+            return Text(f"✓ {label}{time}", style="green")
+        if p.state == "draft":
+            label = t("checks.state_correcting") if p.is_correction else t("checks.state_draft")
+            return Text(f"{label} {p.answered}/{p.items}", style="yellow")
+        return Text(t("checks.state_none"), style="dim")
+
+    def _show_board(self, data: BoardData) -> None:
+        self.data = data
+        table = self.query_one("#checks-people", DataTable)
+        keep = self.highlighted()
+        keep_id = self._after_sign or (keep.staff_id if keep else None)
+        table.clear()
+        for p in data.board:
+            carried = Text(str(len(p.carried)), style="bold red") if p.carried else Text("0", style="dim")
+            failed = Text(str(p.failed), style="bold red") if p.failed else Text(str(p.failed))
+            table.add_row(
+                p.seat_label, p.name, gender_label(p.gender), self._state_cell(p), str(p.passed), failed,
+                str(p.na), p.lead_name, carried, key=f"{p.staff_id}:{p.shift}",
+            )
+        if not data.board:
+            self.say(t("checks.board_empty", date=self.day.isoformat()))
+        rows = data.board
+        target = None
+        if self._after_sign is not None:
+            ids = [p.staff_id for p in rows]
+            start = ids.index(self._after_sign) if self._after_sign in ids else -1
+            order = rows[start + 1:] + rows[: start + 1]
+            target = next((p for p in order if p.state != "signed"), None)
+            self._after_sign = None
+        elif keep_id is not None:
+            target = next((p for p in rows if p.staff_id == keep_id), None)
+        if target is not None:
+            table.move_cursor(row=rows.index(target), animate=False)
+
+    def highlighted(self) -> sc.PersonStatus | None:
+        if self.data is None or not self.data.board:
+            return None
+        table = self.query_one("#checks-people", DataTable)
+        row = table.cursor_row
+        return self.data.board[row] if 0 <= row < len(self.data.board) else None
+
+    def action_open(self) -> None:
+        person = self.highlighted()
+        if person is None:
+            self.say(t("checks.err_no_person"), error=True)
+            return
+        self.say("")
+        if person.state == "signed" and person.check_id is not None:
+            check_id = person.check_id
+            self.app.run_db(lambda s: sc.get_check(s, check_id), self._open_run, on_error=self._domain_error,
+                            node=self)
+            return
+        staff_id, day, shift = person.staff_id, self.day, person.shift or self.shift.code
+        self.app.run_db(lambda s: sc.start_check(s, staff_id, day, shift), self._open_run,
+                        on_error=self._domain_error, node=self)
+
+    def action_history(self) -> None:
+        from frontdesk.screens.checks_history import ChecksHistoryScreen
+
+        person = self.highlighted()
+        ids = [p.staff_id for p in self.data.board] if self.data else []
+        self.app.push_screen(ChecksHistoryScreen(self.day, ids, person.staff_id if person else None))
+
+    def action_correct(self) -> None:
+        from frontdesk.screens.checks_dialogs import PromptDialog
+
+        person = self.highlighted()
+        if person is None or person.state != "signed" or person.check_id is None:
+            self.say(t("checks.err_correct_unsigned"), error=True)
+            return
+        check_id = person.check_id
+
+        def reason_given(reason: str | None) -> None:
+            if reason:
+                self.app.run_db(lambda s: sc.start_correction(s, check_id, reason), self._open_run,
+                                on_error=self._domain_error, node=self)
+
+        self.app.push_screen(PromptDialog(
+            t("checks.correct_title", name=person.name), t("checks.correct_text"), t("checks.correct_reason"),
+            t("checks.err_reason_required")), reason_given)
+
+    def action_day(self, step: int) -> None:
+        self.day += timedelta(days=step)
+        self._show_head()
+        self.say("")
+        self.reload()
+
+    def action_next_shift(self) -> None:
+        try:
+            shifts = configured_shifts(self._spec())
+        except ValueError:
+            shifts = configured_shifts()
+        codes = [s.code for s in shifts]
+        index = codes.index(self.shift.code) if self.shift.code in codes else -1
+        self.shift = shifts[(index + 1) % len(shifts)]
+        self._show_head()
+        self.reload()
+
+    def action_now(self) -> None:
+        self.day, self.shift = self._current()
+        self._show_head()
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    # --- the run -----------------------------------------------------------------------
+    def _open_run(self, view: sc.CheckView) -> None:
+        self.run = view
+        self.answers = {item.position: (item.answer, item.note) for item in view.items}
+        first = next((n for n, item in enumerate(view.items) if not item.answer), None)
+        self.pos = 0 if first is None or view.signed else first
+        table = self.query_one("#run-items", DataTable)
+        table.clear()
+        for item in view.items:
+            table.add_row(str(item.position), item.section, item.text, *self._answer_cells(item.position),
+                          key=str(item.position))
+        carried = self.query_one("#run-carried", Static)
+        if view.carried:
+            lines = [t("checks.carried_title", date=view.carried[0].day.isoformat(), count=len(view.carried))]
+            lines += [f"• {c.section}:{c.text}" + (f"({c.note})" if c.note else "") for c in view.carried]
+            carried.update(Text("\n".join(lines)))
+            carried.display = True
+        else:
+            carried.display = False
+        self._set_mode("run")
+        self.query_one("#run-item", Static).set_class(view.signed, "-signed")
+        if view.signed:
+            self.say(t("checks.signed_read_only", lead=view.lead_name,
+                       time=f"{view.signed_at.astimezone():%H:%M}" if view.signed_at else ""))
+        elif view.corrects_id is not None:
+            self.say(t("checks.correcting", reason=view.reason))
+        self._render_item()
+
+    def _answer_cells(self, position: int) -> tuple[Text, str]:
+        answer, note = self.answers.get(position, ("", ""))
+        mark, style = MARKS.get(answer, MARKS[""])
+        return Text(f"{mark} {answer_label(answer)}", style=style), note
+
+    def _render_item(self) -> None:
+        view = self.run
+        if view is None or not view.items:
+            return
+        item = view.items[self.pos]
+        answered = sum(1 for a, _n in self.answers.values() if a)
+        person = t("checks.run_person", name=view.staff_name, seat=seat_label(view.seat) if view.seat else "—",
+                   number=self.pos + 1, total=len(view.items), answered=answered)
+        if view.corrects_id is not None:
+            person += " " + t("checks.run_correction")
+        self.query_one("#run-person", Static).update(Text(person))
+        self.query_one("#run-section", Static).update(Text(item.section))
+        answer, note = self.answers[item.position]
+        body = Text(f"{item.position}. {item.text}")
+        if answer:
+            mark, style = MARKS[answer]
+            body.append(f"\n{mark} {answer_label(answer)}", style=style)
+            if note:
+                body.append(f"({note})", style=style)
+        self.query_one("#run-item", Static).update(body)
+        table = self.query_one("#run-items", DataTable)
+        if table.row_count > self.pos:
+            table.move_cursor(row=self.pos, animate=False)
+
+    def _update_row(self, position: int) -> None:
+        table = self.query_one("#run-items", DataTable)
+        answer_cell, note = self._answer_cells(position)
+        table.update_cell(str(position), "answer", answer_cell)
+        table.update_cell(str(position), "note", note)
+
+    def _editable(self) -> bool:
+        if self.run is None or self.mode != "run":
+            return False
+        if self.run.signed:
+            self.say(t("checks.err_read_only"), error=True)
+            return False
+        return True
+
+    def _record(self, answer: str, note: str = "") -> None:
+        item = self.run.items[self.pos]
+        self.answers[item.position] = (answer, note)
+        self._update_row(item.position)
+        if self.pos < len(self.run.items) - 1:
+            self.pos += 1
+            self.say("")
+        else:
+            missing = [n for n, it in enumerate(self.run.items) if not self.answers[it.position][0]]
+            if missing:
+                self.pos = missing[0]
+                self.say(t("checks.some_unanswered", count=len(missing)), error=True)
+            else:
+                self.say(t("checks.all_answered"))
+        self._render_item()
+        self._save_draft()
+
+    def action_answer(self, answer: str) -> None:
+        if self._editable():
+            self._record(answer)
+
+    def action_fail(self) -> None:
+        from frontdesk.screens.checks_dialogs import PromptDialog
+
+        if not self._editable():
+            return
+        item = self.run.items[self.pos]
+        _answer, note = self.answers[item.position]
+
+        def noted(text: str | None) -> None:
+            if text and self.run is not None and self.run.items[self.pos].position == item.position:
+                self._record("fail", text)
+
+        self.app.push_screen(PromptDialog(
+            t("checks.fail_title"), f"{item.position}. {item.text}", t("checks.fail_note"),
+            t("checks.fail_note_required"), value=note), noted)
+
+    def action_move(self, step: int) -> None:
+        if self.run is None:
+            return
+        self.pos = max(0, min(len(self.run.items) - 1, self.pos + step))
+        self._render_item()
+
+    def _save_draft(self) -> None:
+        """Save the answers; one save at a time, the latest answers win."""
+        if self.run is None or self.run.signed:
+            return
+        if self._saving:
+            self._dirty = True
+            return
+        self._saving = True
+        check_id, answers = self.run.id, dict(self.answers)
+
+        def done(_view) -> None:
+            self._saving = False
+            if self._dirty:
+                self._dirty = False
+                self._save_draft()
+
+        def failed(exc: BaseException) -> bool:
+            self._saving = False
+            if self._signing:
+                return True  # signing carries every answer anyway
+            return self._domain_error(exc)
+
+        self.app.run_db(lambda s: sc.save_answers(s, check_id, answers), done, on_error=failed, node=self,
+                        group="checks-save")
+
+    def action_sign(self) -> None:
+        from frontdesk.screens.checks_dialogs import SignDialog
+
+        if not self._editable():
+            return
+        view = self.run
+        missing = [n for n, it in enumerate(view.items) if not self.answers[it.position][0]]
+        if missing:
+            self.pos = missing[0]
+            self._render_item()
+            self.say(t("checks.err_incomplete", count=len(missing), first=view.items[missing[0]].position), error=True)
+            return
+        leads = self.data.leads if self.data else []
+        operator = getattr(self.app, "operator", "")
+        default = next((lead.id for lead in leads if lead.name == operator), None)
+        if default is None:
+            default = next((lead.id for lead in leads if lead.has_pin), None)
+        counts = {a: sum(1 for x, _n in self.answers.values() if x == a) for a in ("pass", "fail", "na")}
+        summary = t("checks.sign_summary", name=view.staff_name, passed=counts["pass"], failed=counts["fail"],
+                    na=counts["na"])
+        check_id, answers = view.id, dict(self.answers)
+
+        def sign(session, lead_id: int, pin: str) -> sc.CheckView:
+            return sc.sign_check(session, check_id, lead_id, pin, answers=answers)
+
+        def closed(signed: sc.CheckView | None) -> None:
+            self._signing = False
+            if signed is None:
+                return
+            self.say(t("checks.signed", name=signed.staff_name, lead=signed.lead_name))
+            self.run = None
+            self._after_sign = signed.staff_id
+            self._set_mode("board")
+            self.reload()
+
+        self._signing = True
+        self.app.push_screen(SignDialog(summary, leads, default, sign), closed)
+
+    def action_board(self) -> None:
+        if self.mode != "run":
+            return
+        if self.run is not None and not self.run.signed:
+            self._save_draft()
+        self.run = None
+        self._set_mode("board")
+        self.reload()

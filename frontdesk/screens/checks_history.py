@@ -1,0 +1,186 @@
+"""F5 → H: self-check trends. Per person and per item, compliance over 7 and 30 days, with a Sparkline.
+
+Up/Down choose a person (the first row is the whole team); the item table and
+the chart follow. Escape goes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Sparkline, Static
+
+from frontdesk import selfchecks as sc
+from frontdesk.i18n import t
+from frontdesk.widgets.base import translate_bindings
+
+TEAM = "team"
+
+
+@dataclass
+class HistoryData:
+    people: list[sc.PersonTrend]
+    items: list[sc.ItemTrend]
+    team_daily: list[tuple[date, float | None]]
+
+
+def load_history(session, today: date, staff_id: int | None, staff_ids: list[int] | None) -> HistoryData:
+    people = sc.person_trends(session, today, staff_ids=staff_ids)
+    if staff_ids:  # the board's order (standing order of the seats)
+        people.sort(key=lambda p: staff_ids.index(p.staff_id) if p.staff_id in staff_ids else len(staff_ids))
+    items = sc.item_trends(session, today, staff_id=staff_id)
+    team = sc.person_trends(session, today)
+    daily: list[tuple[date, float | None]] = []
+    if team:
+        for n, (day, _rate) in enumerate(team[0].daily):
+            rates = [p.daily[n][1] for p in team if p.daily[n][1] is not None]
+            daily.append((day, sum(rates) / len(rates) if rates else None))
+    return HistoryData(people=people, items=items, team_daily=daily)
+
+
+def rate_cell(rate: sc.Rate) -> Text:
+    value = rate.rate
+    style = "" if value is None else ("green" if value >= 0.95 else "yellow" if value >= 0.8 else "bold red")
+    return Text(rate.percent(), style=style, justify="right")
+
+
+class ChecksHistoryScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    ChecksHistoryScreen { align: center middle; }
+    ChecksHistoryScreen > Vertical {
+        width: 96%; height: 94%; border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ChecksHistoryScreen #history-title { text-style: bold; height: 1; }
+    ChecksHistoryScreen #history-top { height: 12; }
+    ChecksHistoryScreen #history-people { width: 1fr; height: 100%; }
+    ChecksHistoryScreen #history-chart { width: 44; height: 100%; padding: 0 1; }
+    ChecksHistoryScreen #history-spark { height: 6; margin-top: 1; }
+    ChecksHistoryScreen #history-spark-caption { height: auto; color: $text-muted; }
+    ChecksHistoryScreen #history-items-title { height: 1; margin-top: 1; text-style: bold; }
+    ChecksHistoryScreen #history-items { height: 1fr; }
+    ChecksHistoryScreen .muted { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape,h", "close", "checks.key_back", id="checks.history_close"),
+        Binding("tab", "switch_table", "checks.key_switch_table", id="checks.history_switch"),
+    ]
+
+    def __init__(self, today: date, staff_ids: list[int], selected: int | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.today = today
+        self.staff_ids = staff_ids
+        self.selected: int | None = selected
+        self.data: HistoryData | None = None
+        self._seq = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(t("checks.history_title", date=self.today.isoformat())), id="history-title")
+            with Horizontal(id="history-top"):
+                yield DataTable(id="history-people", cursor_type="row", zebra_stripes=True)
+                with Vertical(id="history-chart"):
+                    yield Static("", id="history-spark-caption")
+                    yield Sparkline([], id="history-spark", summary_function=max)
+            yield Static("", id="history-items-title")
+            yield DataTable(id="history-items", cursor_type="row", zebra_stripes=True)
+            yield Static(t("checks.history_hint"), classes="muted")
+
+    def on_mount(self) -> None:
+        people = self.query_one("#history-people", DataTable)
+        for label in (t("checks.col_name"), t("checks.col_rate7"), t("checks.col_rate30"), t("checks.col_checks7"),
+                      t("checks.col_checks30"), t("checks.col_fails30")):
+            people.add_column(label)
+        items = self.query_one("#history-items", DataTable)
+        for label in (t("checks.col_section"), t("checks.col_item"), t("checks.col_rate7"), t("checks.col_rate30"),
+                      t("checks.col_fails7"), t("checks.col_fails30"), t("checks.col_na30")):
+            items.add_column(label)
+        people.focus()
+        self.reload(first=True)
+
+    def reload(self, *, first: bool = False) -> None:
+        self._seq += 1
+        seq, today, selected, ids = self._seq, self.today, self.selected, self.staff_ids
+
+        def done(data: HistoryData) -> None:
+            if seq == self._seq:
+                self._show(data, first=first)
+
+        self.app.run_db(lambda s: load_history(s, today, selected, ids), done, node=self)
+
+    def _show(self, data: HistoryData, *, first: bool) -> None:
+        self.data = data
+        if first:
+            table = self.query_one("#history-people", DataTable)
+            table.clear()
+            team7, team30 = sc.Rate(), sc.Rate()
+            for p in data.people:
+                for total, part in ((team7, p.last7), (team30, p.last30)):
+                    total.passed += part.passed
+                    total.failed += part.failed
+                    total.na += part.na
+            table.add_row(Text(t("checks.history_team"), style="bold"), rate_cell(team7), rate_cell(team30),
+                          str(sum(p.checks7 for p in data.people)), str(sum(p.checks30 for p in data.people)),
+                          str(team30.failed), key=TEAM)
+            for p in data.people:
+                table.add_row(p.name, rate_cell(p.last7), rate_cell(p.last30), str(p.checks7), str(p.checks30),
+                              str(p.last30.failed), key=str(p.staff_id))
+            keys = [TEAM] + [str(p.staff_id) for p in data.people]
+            want = str(self.selected) if self.selected is not None else TEAM
+            if want in keys:
+                table.move_cursor(row=keys.index(want), animate=False)
+        self._show_chart(data)
+        self._show_items(data)
+
+    def _person(self, data: HistoryData) -> sc.PersonTrend | None:
+        return next((p for p in data.people if p.staff_id == self.selected), None)
+
+    def _show_chart(self, data: HistoryData) -> None:
+        person = self._person(data)
+        series = person.daily if person is not None else data.team_daily
+        values = [rate * 100 for _day, rate in series if rate is not None]
+        name = person.name if person is not None else t("checks.history_team")
+        spark = self.query_one("#history-spark", Sparkline)
+        caption = self.query_one("#history-spark-caption", Static)
+        if len(values) < 2:
+            spark.data = []
+            caption.update(Text(t("checks.history_chart_empty", name=name)))
+            return
+        spark.data = values
+        caption.update(Text(t("checks.history_chart", name=name, days=len(values),
+                              low=f"{min(values):.0f}%", high=f"{max(values):.0f}%", last=f"{values[-1]:.0f}%")))
+
+    def _show_items(self, data: HistoryData) -> None:
+        person = self._person(data)
+        name = person.name if person is not None else t("checks.history_team")
+        self.query_one("#history-items-title", Static).update(Text(t("checks.history_items", name=name)))
+        table = self.query_one("#history-items", DataTable)
+        table.clear()
+        for item in data.items:
+            table.add_row(item.section, item.text, rate_cell(item.last7), rate_cell(item.last30),
+                          str(item.last7.failed), str(item.last30.failed), str(item.last30.na))
+        if not data.items:
+            table.add_row(t("checks.history_none"), "", "", "", "", "", "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "history-people" or event.row_key is None:
+            return
+        key = event.row_key.value
+        selected = None if key == TEAM else int(key)
+        if selected != self.selected:
+            self.selected = selected
+            self.reload()
+
+    def action_switch_table(self) -> None:
+        people = self.query_one("#history-people", DataTable)
+        items = self.query_one("#history-items", DataTable)
+        (items if people.has_focus else people).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
