@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -13,28 +11,15 @@ from frontdesk.config import Settings, load_settings
 from frontdesk.db import DatabaseError, open_database, resolve_url, session_scope
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
-from frontdesk.report import DEFAULT_DESK, FORMATS, default_filename, export, gather, render_csv, render_markdown
+from frontdesk.report import (
+    DEFAULT_DESK, FORMATS, default_filename, export, gather, parse_day, render_csv, render_markdown,
+)
 from frontdesk.shifts import resolve_shift
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _fail(message: str, code: int = 2) -> None:
     click.echo(message, err=True)
     sys.exit(code)
-
-
-def parse_day(value: str | None) -> date:
-    """``YYYY-MM-DD`` → date; None → today. Anything else raises ValueError with a clear message."""
-    if value is None:
-        return date.today()
-    value = value.strip()
-    if not _DATE.match(value):
-        raise ValueError(t("reports.err_date", value=value))
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError(t("reports.err_date", value=value)) from exc
 
 
 @click.command("report", context_settings={"help_option_names": ["-h", "--help"]})

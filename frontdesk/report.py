@@ -66,6 +66,22 @@ def duration(seconds: float | int | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_day(value: str | None) -> date:
+    """``YYYY-MM-DD`` → date; None → today. Anything else raises ValueError with a clear message."""
+    if value is None:
+        return date.today()
+    value = value.strip()
+    if not _DATE.match(value):
+        raise ValueError(t("reports.err_date", value=value))
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(t("reports.err_date", value=value)) from exc
+
+
 def _aware(value: datetime | None) -> datetime | None:
     if value is None:
         return None
