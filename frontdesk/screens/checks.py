@@ -100,6 +100,7 @@ class ChecksScreen(DeskScreen):
         self.run: sc.CheckView | None = None
         self.answers: dict[int, tuple[str, str]] = {}
         self.pos = 0
+        self._version = 0
         self._seq = 0
         self._saving = False
         self._dirty = False
@@ -320,6 +321,7 @@ class ChecksScreen(DeskScreen):
     # --- the run -----------------------------------------------------------------------
     def _open_run(self, view: sc.CheckView) -> None:
         self.run = view
+        self._version = view.version
         self.answers = {item.position: (item.answer, item.note) for item in view.items}
         first = next((n for n, item in enumerate(view.items) if not item.answer), None)
         self.pos = 0 if first is None or view.signed else first
@@ -432,29 +434,40 @@ class ChecksScreen(DeskScreen):
         self._render_item()
 
     def _save_draft(self) -> None:
-        """Save the answers; one save at a time, the latest answers win."""
+        """Save the answers: one save at a time, the latest answers win, with the version read.
+
+        Another desk changing the same check in between is told here (the check is
+        shown again as it now stands), never silently overwritten.
+        """
         if self.run is None or self.run.signed:
             return
         if self._saving:
             self._dirty = True
             return
         self._saving = True
-        check_id, answers = self.run.id, dict(self.answers)
+        check_id, answers, version = self.run.id, dict(self.answers), self._version
 
-        def done(_view) -> None:
+        def done(view: sc.CheckView) -> None:
             self._saving = False
+            if self.run is not None and self.run.id == check_id:
+                self._version = view.version
             if self._dirty:
                 self._dirty = False
                 self._save_draft()
 
         def failed(exc: BaseException) -> bool:
             self._saving = False
-            if self._signing:
-                return True  # signing carries every answer anyway
+            self._dirty = False
+            if self._signing or self.run is None or self.run.id != check_id:
+                return True  # signed meanwhile (the signature carries every answer) or left
+            if isinstance(exc, ConflictError):
+                self.say(str(exc), error=True)
+                self.app.run_db(lambda s: sc.get_check(s, check_id), self._open_run, node=self)
+                return True
             return self._domain_error(exc)
 
-        self.app.run_db(lambda s: sc.save_answers(s, check_id, answers), done, on_error=failed, node=self,
-                        group="checks-save")
+        self.app.run_db(lambda s: sc.save_answers(s, check_id, answers, version=version), done, on_error=failed,
+                        node=self, group="checks-save")
 
     def action_sign(self) -> None:
         from frontdesk.screens.checks_dialogs import SignDialog

@@ -283,3 +283,22 @@ async def test_trends_table_and_sparkline(db_url):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ChecksScreen)
+
+
+async def test_another_desk_changing_the_same_check_is_told(db_url):
+    day, shift, ids = setup_desk(db_url)
+    app = create_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checks(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        engine = open_database(db_url)
+        with Session(engine) as s:  # another desk answers item 1 first
+            check = s.exec(select(SelfCheck)).one()
+            sc.answer_item(s, check.id, 1, "fail", "另一台前台記錄")
+            s.commit()
+        engine.dispose()
+        await pilot.press("p")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "另一個前台修改" in text and "另一台前台記錄" in text  # told, and shown as it now stands

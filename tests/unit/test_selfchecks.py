@@ -373,3 +373,18 @@ def test_the_whole_run_on_postgres(pg_engine):
         assert trend.last7.failed == 0 and trend.last7.passed == 30
         items = {it.item_id: it for it in sc.item_trends(session, DAY)}
         assert items["makeup_jewellery"].last7.rate == 1.0
+
+
+def test_a_broken_template_stops_the_check_and_saves_nothing(session, desk, tmp_path, monkeypatch):
+    from frontdesk import checklists
+    from frontdesk.checklists import TemplateError
+
+    (tmp_path / "desk_rules.toml").write_text(
+        'id = "desk_rules"\nversion = 1\n[title]\nzh-Hant = "前台"\n[[item]]\nid = "a"\nzh-Hant = "一"\n'
+        '[[item]]\nid = "a"\nzh-Hant = "二"\n', encoding="utf-8")
+    monkeypatch.setattr(checklists, "templates_dir", lambda: tmp_path)
+    with pytest.raises(TemplateError) as info:
+        sc.start_check(session, desk["王芳"].id, DAY, SHIFT)
+    assert "desk_rules.toml" in str(info.value) and "第 8 行" in str(info.value)
+    session.rollback()
+    assert count_checks(session) == 0
