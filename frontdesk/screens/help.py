@@ -14,7 +14,8 @@ from frontdesk.widgets.base import DeskScreen
 
 _KEY_NAMES = {"escape": "Esc", "enter": "Enter", "space": "Space", "tab": "Tab", "delete": "Del",
               "pageup": "PgUp", "pagedown": "PgDn", "up": "↑", "down": "↓", "left": "←", "right": "→",
-              "left_square_bracket": "[", "right_square_bracket": "]"}
+              "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/",
+              "backspace": "Backspace", "home": "Home", "end": "End", "question_mark": "?"}
 
 
 def key_label(key: str) -> str:

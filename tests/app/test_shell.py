@@ -52,3 +52,13 @@ async def test_ctrl_q_quits(db_url):
         await pilot.pause()
         assert app._exit  # the app was asked to exit
     assert app.return_code == 0
+
+
+def test_key_labels_read_as_printed_on_the_keyboard():
+    from frontdesk.screens.help import key_label
+
+    assert key_label("ctrl+q") == "Ctrl+Q"
+    assert key_label("f6") == "F6"
+    assert key_label("slash") == "/"
+    assert key_label("escape,enter") == "Esc / Enter"
+    assert key_label("left_square_bracket") == "["
