@@ -87,9 +87,9 @@ class QueueScreen(DeskScreen):
         Binding("a", "arrive('owner')", "queue.key.arrive", id="queue.arrive"),
         Binding("v", "quick('visitor')", "queue.key.visitor", id="queue.visitor"),
         Binding("g", "quick('vip')", "queue.key.vip", id="queue.vip"),
-        Binding("i", "quick('inspection')", "queue.key.inspection", id="queue.inspection"),
+        Binding("i", "quick('inspection')", "queue.key.inspection", show=False, id="queue.inspection"),
         Binding("u", "quick('superior')", "queue.key.superior", show=False, id="queue.superior"),
-        Binding("1", "select('L2')", "queue.key.seat", key_display="1-4", id="queue.seat1"),
+        Binding("1", "select('L2')", "queue.key.seat", key_display="1-4", show=False, id="queue.seat1"),
         Binding("2", "select('R2')", "queue.key.seat2", show=False, id="queue.seat2"),
         Binding("3", "select('L1')", "queue.key.seat3", show=False, id="queue.seat3"),
         Binding("4", "select('R1')", "queue.key.seat4", show=False, id="queue.seat4"),
@@ -239,6 +239,8 @@ class QueueScreen(DeskScreen):
         if g.kind != "wait":
             text.append(t("queue.cue") + " ", style="bold cyan")
             text.append(g.cue)
+        # The footer has no room for every guest type at 100 columns: the arrival keys stay on screen here.
+        text.append("\n\n" + t("queue.greeting_none"), style="dim")
         text.append_text(self._quick_phrases())
         panel.update(text)
 

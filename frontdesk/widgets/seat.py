@@ -60,6 +60,7 @@ class SeatCard(Static):
     DEFAULT_CSS = """
     SeatCard {
         width: 1fr; height: 6; border: round $primary-darken-2; padding: 0 1; margin: 0 1 0 0;
+        text-wrap: nowrap; text-overflow: ellipsis;  /* a long party name never pushes the time out */
     }
     SeatCard.-empty { color: $text-muted; border: round $panel-lighten-2; }
     SeatCard.-next { border: round $success; }

@@ -318,3 +318,21 @@ async def test_waiting_party_leaves_and_w_takes_the_next(seeded, monkeypatch):
         assert screen.desk.waiting == () and screen.desk.figures.left == 1
         text = await press(app, pilot, "w")
         assert "沒有人在等候" in text
+
+
+async def test_narrow_terminal_keeps_each_seats_time_and_the_footer_keys(seeded, monkeypatch):
+    """At 100x30 a long party label (上級/貴賓迎接) must not push the serving time out of the seat card,
+    and the queue's own keys (W take, P phrases) stay in the footer."""
+    monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
+    clock = Clock()
+    app = create_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start(app, pilot, clock)
+        await press(app, pilot, "u", "i", "g", "v")
+        clock.advance(seconds=65)
+        await pilot.pause(1.2)
+        rows = screen_text(app).splitlines()
+        card_rows = rows[2:8]
+        assert sum(row.count("已 1:05") for row in card_rows) == 4, "\n".join(card_rows)
+        footer = rows[-1]
+        assert "w 排隊" in footer and "p 用語" in footer, footer
