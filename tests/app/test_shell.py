@@ -62,3 +62,45 @@ def test_key_labels_read_as_printed_on_the_keyboard():
     assert key_label("slash") == "/"
     assert key_label("escape,enter") == "Esc / Enter"
     assert key_label("left_square_bracket") == "["
+
+
+async def test_command_palette_goes_to_a_screen(db_url):
+    app = create_app(db_url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"業主")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "owners"
+
+
+async def test_the_same_app_runs_on_postgresql(pg_url):
+    """A postgresql+psycopg URL: migrated on start, a desk arrival and an owner search work."""
+    from datetime import date
+
+    from frontdesk import owners, roster
+    from frontdesk.db import session_scope
+    from frontdesk.demo import seed_demo
+
+    app = create_app(pg_url)
+    with session_scope(app.engine) as session:
+        seed_demo(session, day=date.today())
+    with session_scope(app.engine) as session:
+        someone = owners.search(session, "", limit=1)[0]
+        leader = roster.roster_for(session, date.today())["L2"].name
+    async with app.run_test(size=(140, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("a", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert f"左2 {leader}" in screen_text(app)
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.press(*someone.name)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert someone.name in screen_text(app)
+    app.engine.dispose()
