@@ -34,7 +34,7 @@ from sqlmodel import Session, select
 from frontdesk.config import data_dir
 from frontdesk.errors import ConflictError, FrontdeskError, NotFoundError, ValidationError
 from frontdesk.i18n import LANGUAGES, current_language, t
-from frontdesk.models import GENDERS, SEAT_CODES, STAFF_ROLES, RosterEntry, Staff
+from frontdesk.models import GENDERS, SEAT_CODES, STAFF_ROLES, Encounter, RosterEntry, Staff
 from frontdesk.names import clean_text, name_keys, surname_of
 
 SEATS: tuple[str, ...] = SEAT_CODES
@@ -335,6 +335,19 @@ def on_duty(session: Session, day: date) -> list[Staff]:
     return list(roster_for(session, day).values())
 
 
+def _check_not_serving(session: Session, day: date, entries: list[RosterEntry], field: str = "seat") -> None:
+    """Refuse to move or unseat anyone serving a party that day: their open encounter would be stranded."""
+    ids = [e.staff_id for e in entries if e is not None]
+    if not ids:
+        return
+    serving = session.exec(
+        select(Encounter.staff_id).where(Encounter.day == day, Encounter.state == "open",
+                                         Encounter.staff_id.in_(ids))  # type: ignore[union-attr]
+    ).first()
+    if serving is not None:
+        raise ValidationError({field: t("roster.err_serving", name=get_staff(session, serving).name)})
+
+
 def set_seat(session: Session, day: date, seat: str, staff_id: int | None) -> None:
     """Seat ``staff_id`` at ``seat`` on ``day``, or clear the seat with ``None``.
 
@@ -350,14 +363,16 @@ def set_seat(session: Session, day: date, seat: str, staff_id: int | None) -> No
     taken = session.exec(select(RosterEntry).where(RosterEntry.day == day, RosterEntry.seat == seat)).first()
     if staff_id is not None and taken is not None and taken.staff_id == staff_id:
         return  # already there
-    if taken is not None:
-        session.delete(taken)
+    old = None
     if staff_id is not None:
         old = session.exec(
             select(RosterEntry).where(RosterEntry.day == day, RosterEntry.staff_id == staff_id)
         ).first()
-        if old is not None:
-            session.delete(old)
+    _check_not_serving(session, day, [taken, old])
+    if taken is not None:
+        session.delete(taken)
+    if old is not None:
+        session.delete(old)
     try:
         session.flush()  # deletes first, so the unique (day, seat) / (day, staff) constraints hold
         if staff_id is not None:
@@ -372,6 +387,7 @@ def remove_from_roster(session: Session, day: date, staff_id: int) -> str | None
     entry = session.exec(select(RosterEntry).where(RosterEntry.day == day, RosterEntry.staff_id == staff_id)).first()
     if entry is None:
         return None
+    _check_not_serving(session, day, [entry])
     seat = entry.seat
     session.delete(entry)
     session.flush()
@@ -387,7 +403,10 @@ def copy_roster(session: Session, from_day: date, to_day: date) -> int:
     if from_day == to_day:
         raise ValidationError({"day": t("roster.err_copy_same_day")})
     source = roster_for(session, from_day)
-    for entry in session.exec(select(RosterEntry).where(RosterEntry.day == to_day)).all():
+    current = session.exec(select(RosterEntry).where(RosterEntry.day == to_day)).all()
+    keeps = {(seat, staff.id) for seat, staff in source.items() if staff.active}
+    _check_not_serving(session, to_day, [e for e in current if (e.seat, e.staff_id) not in keeps], field="day")
+    for entry in current:
         session.delete(entry)
     session.flush()
     count = 0

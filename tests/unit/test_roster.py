@@ -315,3 +315,34 @@ def test_roster_on_postgresql(pg_engine):
     with Session(pg_engine) as s:
         assert {k: v.name for k, v in roster.roster_for(s, DAY).items()} == {"L2": "劉洋"}
         assert s.get(Staff, a.id).name == "王麗"
+
+
+def test_someone_serving_keeps_their_seat_until_they_finish(engine, team):
+    """Reseating mid-shift must not strand an open encounter: the person serving stays where they are."""
+    from frontdesk.models import Encounter
+
+    with session_scope(engine) as s:
+        roster.set_seat(s, DAY, "L2", team["陳靜"])
+        roster.set_seat(s, DAY, "R2", team["劉洋"])
+        s.add(Encounter(day=DAY, state="open", seat="R2", staff_id=team["劉洋"]))
+    for change in (
+        lambda s: roster.set_seat(s, DAY, "R2", team["張偉"]),  # would take 劉洋 off
+        lambda s: roster.set_seat(s, DAY, "R2", None),
+        lambda s: roster.set_seat(s, DAY, "L1", team["劉洋"]),  # would move 劉洋 away from his party
+        lambda s: roster.remove_from_roster(s, DAY, team["劉洋"]),
+        lambda s: roster.copy_roster(s, DAY - timedelta(days=1), DAY),
+    ):
+        with pytest.raises(ValidationError) as err:
+            with session_scope(engine) as s:
+                change(s)
+        assert "劉洋" in next(iter(err.value.errors.values()))
+    with Session(engine) as s:
+        assert {k: v.name for k, v in roster.roster_for(s, DAY).items()} == {"L2": "陳靜", "R2": "劉洋"}
+    # Others may still be moved, and 劉洋 may be moved once the encounter is closed.
+    with session_scope(engine) as s:
+        roster.set_seat(s, DAY, "L1", team["陳靜"])
+        s.exec(select(Encounter)).one().state = "closed"
+    with session_scope(engine) as s:
+        roster.set_seat(s, DAY, "R2", team["張偉"])
+    with Session(engine) as s:
+        assert {k: v.name for k, v in roster.roster_for(s, DAY).items()} == {"R2": "張偉", "L1": "陳靜"}
