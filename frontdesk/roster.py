@@ -263,9 +263,12 @@ def update_staff(session: Session, staff_id: int, expected_version: int, form: S
     if result.rowcount != 1:
         raise ConflictError(t("db.conflict"))
     if not values["active"]:
-        for entry in session.exec(
+        entries = session.exec(
             select(RosterEntry).where(RosterEntry.staff_id == staff_id, RosterEntry.day >= date.today())
-        ).all():
+        ).all()
+        for entry in entries:
+            _check_not_serving(session, entry.day, [entry], field="active")
+        for entry in entries:
             session.delete(entry)
         session.flush()
     session.refresh(current)

@@ -346,3 +346,18 @@ def test_someone_serving_keeps_their_seat_until_they_finish(engine, team):
         roster.set_seat(s, DAY, "R2", team["張偉"])
     with Session(engine) as s:
         assert {k: v.name for k, v in roster.roster_for(s, DAY).items()} == {"R2": "張偉", "L1": "陳靜"}
+
+
+def test_someone_serving_cannot_be_made_inactive(engine, team):
+    from frontdesk.models import Encounter
+
+    today = date.today()
+    with session_scope(engine) as s:
+        roster.set_seat(s, today, "R2", team["劉洋"])
+        s.add(Encounter(day=today, state="open", seat="R2", staff_id=team["劉洋"]))
+    with pytest.raises(ValidationError) as err:
+        with session_scope(engine) as s:
+            roster.update_staff(s, team["劉洋"], 1, StaffForm(name="劉洋", gender="M", active=False))
+    assert "劉洋" in err.value.errors["active"]
+    with Session(engine) as s:
+        assert roster.get_staff(s, team["劉洋"]).active and roster.seat_of(s, today, team["劉洋"]) == "R2"
