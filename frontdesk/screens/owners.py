@@ -21,7 +21,7 @@ from frontdesk import owners
 from frontdesk.errors import NotFoundError
 from frontdesk.i18n import t
 from frontdesk.names import parse_unit_code
-from frontdesk.owners import OwnerDetail, OwnerRow, display_phone, gender_label, role_label
+from frontdesk.owners import OwnerDetail, OwnerRow, UnitDetail, display_phone, gender_label, role_label
 from frontdesk.screens.owner_form import OwnerFormScreen, UnitFormScreen
 from frontdesk.widgets.base import DeskScreen
 
@@ -118,7 +118,16 @@ class OwnersScreen(DeskScreen):
         limit = max(PAGE_SIZE, keep + PREFETCH_ROWS) if keep_cursor else PAGE_SIZE
 
         def work(session):
-            return owners.search(session, query, limit=limit, per_unit=True), owners.classify(query)[0]
+            rows = owners.search(session, query, limit=limit, per_unit=True)
+            kind = owners.classify(query)[0]
+            empty_unit = None
+            if not rows and kind == "unit" and parse_unit_code(query):
+                # A registered unit nobody lives in yet is not "nothing found".
+                try:
+                    empty_unit = owners.unit_detail(session, query)
+                except NotFoundError:
+                    pass
+            return rows, kind, empty_unit
 
         self.app.run_db(
             work,
@@ -130,7 +139,7 @@ class OwnersScreen(DeskScreen):
     def _show_results(self, seq: int, result, limit: int, keep_row: int) -> None:
         if seq != self._search_seq:
             return  # an older search finished late: a newer one is on its way
-        rows, kind = result
+        rows, kind, empty_unit = result
         table = self.query_one(OwnersTable)
         table.clear()
         self._rows.clear()
@@ -139,7 +148,11 @@ class OwnersScreen(DeskScreen):
         self._add_rows(rows)
         self._has_more = len(rows) == limit
         self._update_status(kind)
-        if not rows:
+        if empty_unit is not None:
+            self.query_one("#owners-status", Static).update(t("owners.status.unit_empty", code=empty_unit.unit.code))
+            self._detail = None
+            self.query_one("#owners-detail-body", Static).update(render_unit(empty_unit))
+        elif not rows:
             self._show_detail(None)
         elif keep_row:
             table.move_cursor(row=min(keep_row, table.row_count - 1), scroll=True)
@@ -291,6 +304,19 @@ class OwnersScreen(DeskScreen):
             box = self.query_one("#owners-search", Input)
             box.value = code
             box.focus()
+
+
+def render_unit(detail: UnitDetail) -> Group:
+    """The detail panel for a unit with nobody registered in it yet."""
+    unit = detail.unit
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row(t("owners.detail.units"), unit.code)
+    if unit.notes:
+        grid.add_row(t("owners.detail.notes"), unit.notes)
+    nobody = Text(t("owners.detail.unit_empty"), style="dim")
+    return Group(Text(unit.code, style="bold"), Text(""), grid, Text(""), nobody)
 
 
 def render_detail(detail: OwnerDetail) -> Group:

@@ -322,3 +322,23 @@ async def test_scrolling_to_the_end_reads_the_next_page(db_url):
         table.scroll_to(y=table.max_scroll_y, animate=False)
         await settle(app, pilot)
         assert table.row_count == PAGE_SIZE + 5
+
+
+async def test_a_registered_unit_with_nobody_is_not_reported_as_not_found(db_url):
+    app = create_app(db_url, start_mode="owners")
+    seed(app.engine)
+    with session_scope(app.engine) as s:
+        owners.add_unit(s, "7-1-101", notes="樣板間")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"7棟1單元101")
+        await settle(app, pilot)
+        assert table_names(app) == []
+        status = str(app.screen.query_one("#owners-status", Static).render())
+        assert "找不到" not in status
+        assert status == i18n.t("owners.status.unit_empty", code="7-1-101")
+        text = screen_text(app)
+        assert "7-1-101" in text and "樣板間" in text  # the unit is shown in the detail panel
+        await pilot.press("escape", *"8-8-808")  # a unit that is not registered: not found
+        await settle(app, pilot)
+        assert "找不到" in str(app.screen.query_one("#owners-status", Static).render())
