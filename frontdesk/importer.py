@@ -41,7 +41,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "unit": ("單元", "单元", "單元號", "单元号", "房號", "房号", "unit", "unitcode"),
     "name": ("姓名", "name"),
     "gender": ("性別", "性别", "gender", "sex"),
-    "phone": ("電話", "电话", "手機", "手机", "電話1", "电话1", "phone", "phone1", "mobile"),
+    "phone": ("電話", "电话", "手機", "手机", "電話1", "电话1", "手機號", "手机号", "手機號碼", "手机号码", "電話號碼",
+              "电话号码", "聯繫電話", "联系电话", "聯絡電話", "联络电话", "phone", "phone1", "mobile"),
     "phone2": ("電話2", "电话2", "手機2", "手机2", "phone2", "mobile2"),
     "role": ("身份", "身分", "角色", "role"),
     "vip": ("vip", "貴賓", "贵宾"),
@@ -80,6 +81,7 @@ class ImportReport:
     owners_matched: int = 0  # people already in the database who got new units
     links_created: int = 0
     imported: bool = False
+    skip_bad: bool = False  # the rejected rows were to be skipped: do not suggest --skip-bad
 
     @property
     def ok(self) -> bool:
@@ -103,6 +105,8 @@ class ImportReport:
             )
             if self.rejected:
                 out.append(t("importer.skipped", count=len(self.rejected)))
+        elif self.rejected and self.skip_bad and not self.accepted:
+            out.append(t("importer.none_importable", rows=self.rows))
         elif self.rejected:
             out.append(t("importer.nothing_imported", count=len(self.rejected), rows=self.rows))
         else:
@@ -250,7 +254,7 @@ def parse_rows(text: str, report: ImportReport) -> list[_Row]:
         row = _Row(line, form)
         problems += _check_row(row)
         if problems:
-            report.rejected.append(Rejected(line, ";".join(problems)))
+            report.rejected.append(Rejected(line, " ".join(problems)))
         else:
             rows.append(row)
     return rows
@@ -340,7 +344,7 @@ def import_owners(
             raise ImportFileError(t("importer.err.cannot_read", path=source, error=exc.strerror or exc)) from exc
     else:
         data = source
-    report = ImportReport()
+    report = ImportReport(skip_bad=skip_bad)
     text, report.encoding = decode(data)
     rows = parse_rows(text, report)
     if not rows and not report.rejected:

@@ -280,3 +280,42 @@ def test_import_on_postgresql(tmp_path, pg_engine):
     assert counts(pg_engine) == (3, 3, 4)
     with session_scope(pg_engine) as s:
         assert [r.name for r in owners.search(s, "wxm")] == ["王小明"]
+
+
+def test_several_problems_on_one_line_read_as_sentences(tmp_path, engine):
+    path = write(tmp_path, "two.csv", [HEADER_ZH, "3-2-1102,張三,X,1381234,,,也許,,"])
+    with session_scope(engine) as s:
+        report = import_owners(s, path)
+    (rejected,) = report.rejected
+    assert "1381234" in rejected.reason and "X" in rejected.reason and "也許" in rejected.reason
+    assert "。;" not in rejected.reason and ";" not in rejected.reason
+    assert rejected.reason.count("。") == 3
+
+
+def test_skip_bad_with_no_good_row_does_not_suggest_skip_bad(tmp_path, db_url, engine):
+    path = write(tmp_path, "again.csv", [HEADER_ZH, GOOD_ROWS[0], "3-2-1102,張三,男,1381234,,,,,"])
+    assert run_cli(str(path), "--db", db_url, "--skip-bad").exit_code == 0
+    with session_scope(engine) as s:
+        report = import_owners(s, path, skip_bad=True)  # line 2 is there now, line 3 still bad
+    assert not report.imported and report.accepted == 0
+    assert "--skip-bad" not in report.lines()[-1]
+    assert report.lines()[-1] == i18n.t("importer.none_importable", rows=2)
+    result = run_cli(str(path), "--db", db_url, "--skip-bad")
+    assert result.exit_code == 1
+    assert "第 2 行" in result.output and "第 3 行" in result.output
+    assert "加 --skip-bad" not in result.output
+    assert counts(engine) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["房號,姓名,性別,手機號碼", "房号,姓名,性别,手机号码", "單元,姓名,性別,聯繫電話", "单元,姓名,性别,联系电话",
+     "房號,姓名,性別,聯絡電話", "單元,姓名,性別,電話號碼", "單元號,姓名,性別,手機號"],
+)
+def test_common_excel_phone_headers(tmp_path, engine, header):
+    path = write(tmp_path, "excel.csv", [header, "3-2-1101,王小明,男,13812345678"], "gbk")
+    with session_scope(engine) as s:
+        report = import_owners(s, path)
+    assert report.imported and report.ignored_columns == []
+    with session_scope(engine) as s:
+        assert owners.search(s, "5678")[0].name == "王小明"
