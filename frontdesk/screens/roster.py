@@ -54,6 +54,7 @@ class RosterView:
     staff: list[Staff]
     seated: dict[str, Staff]
     categories: dict[str, str]
+    day: date | None = None  # the day ``seated`` is for
 
 
 def load_view(session, day: date, show_inactive: bool) -> RosterView:
@@ -61,6 +62,7 @@ def load_view(session, day: date, show_inactive: bool) -> RosterView:
         staff=roster.list_staff(session, active_only=not show_inactive),
         seated=roster.roster_for(session, day),
         categories=roster.category_names(),
+        day=day,
     )
 
 
@@ -278,14 +280,21 @@ class RosterScreen(DeskScreen):
 
             self.app.run_db(lambda s: roster.copy_roster(s, source, day), done, on_error=self._show_domain_error)
 
-        if self.view is not None and self.view.seated:
+        def decide(seated: dict) -> None:
+            if not seated:
+                copy()
+                return
+
             def answered(yes: bool | None) -> None:
                 if yes:
                     copy()
 
             self.app.push_screen(ConfirmDialog(t("roster.copy_confirm", date=day.isoformat(), source=source.isoformat())), answered)
-        else:
-            copy()
+
+        if self.view is not None and self.view.day == day:
+            decide(self.view.seated)
+        else:  # the day just changed and its roster is not shown yet: ask the database, not the day left
+            self.app.run_db(lambda s: roster.roster_for(s, day), decide, on_error=self._show_domain_error)
 
     def action_day(self, step: int) -> None:
         self.day = self.day + timedelta(days=step)

@@ -249,3 +249,23 @@ async def test_english_roster(db_url):
         text = screen_text(app)
         assert "L2" in text and "Standing order" in text and "shift lead" in text
         assert "左2" not in text
+
+
+async def test_copy_right_after_changing_day_asks_about_the_day_shown(db_url):
+    """']' then 'c' typed quickly: the copy is judged on the new day (empty: no question), not the day left."""
+    ids = make_team(db_url)
+    engine = open_database(db_url)
+    with session_scope(engine) as s:
+        roster.set_seat(s, TODAY, "L2", ids["陳靜"])
+    engine.dispose()
+    app = create_app(db_url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_roster(app, pilot)
+        assert "陳靜" in seat_text(app, "L2")
+        screen = app.screen
+        screen.action_day(1)  # "]" and "c" in the same instant: the new day's roster is not read yet
+        screen.action_copy_previous()
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog), screen_text(app)
+        assert seated(db_url, TODAY + timedelta(days=1)) == {"L2": "陳靜"}
+        assert "陳靜" in seat_text(app, "L2")
