@@ -170,6 +170,47 @@ async def drive(db: str, presses: int) -> list[tuple[str, float, float, float, i
     return results
 
 
+async def floor(presses: int) -> list[tuple[str, float, float, float, int]]:
+    """The same stopwatch on a bare Textual app: two modes, each a header, a 50-row table and a footer."""
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widgets import DataTable, Footer, Header
+
+    class Page(Screen):
+        def compose(self):
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("姓名", "電話", "單元")
+            for i in range(50):
+                table.add_row(f"王小明{i}", f"138 1234 {i:04d}", f"3-2-{1100 + i}")
+
+    class Bare(App):
+        MODES = {"one": Page, "two": Page}
+        BINDINGS = [("f1", "switch_mode('one')"), ("f2", "switch_mode('two')")]
+
+        def on_mount(self) -> None:
+            self.switch_mode("one")
+
+    app = Bare()
+    async with app.run_test(size=(140, 45)) as pilot:
+        watch = Stopwatch(app)
+        await pilot.press("f2", "f1")
+        await pilot.pause()
+        switches, moves = [], []
+        for _ in range(max(presses // 5, 5)):
+            for key in ("f2", "f1"):
+                switches.append(await watch.key(key))
+                await pilot.pause()
+        for _ in range(presses):
+            moves.append(await watch.key("down"))
+            await pilot.pause()
+    return [summary("bare Textual: mode switch", switches), summary("bare Textual: move in list", moves)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--owners", type=int, default=50_000)
@@ -184,7 +225,7 @@ def main() -> None:
         encounters = add_history(url, args.years)
         print(f"database: {args.owners:,} owners, {encounters:,} encounters over {args.years} years "
               f"({db.stat().st_size / 1e6:.0f} MB, built in {time.perf_counter() - t0:.0f} s)")
-        rows = asyncio.run(drive(str(db), args.presses))
+        rows = asyncio.run(drive(str(db), args.presses)) + asyncio.run(floor(args.presses))
     print(f"{'action':<30}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'n':>6}")
     for name, p50, p95, worst, n in rows:
         print(f"{name:<30}{p50:>9.1f}{p95:>9.1f}{worst:>9.1f}{n:>6}")
