@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -35,6 +37,19 @@ MARKS = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "na": ("–", "d
 def answer_label(answer: str) -> str:
     return {"pass": t("checks.answer_pass"), "fail": t("checks.answer_fail"), "na": t("checks.answer_na")}.get(
         answer, t("checks.answer_none"))
+
+
+def fit_columns(width: int, fixed: list[int], natural: int, *, flexible_min: int = 12, text_min: int = 16) -> tuple[int, int]:
+    """Widths of a table's wrapped text column and its last (one-line) column so the table fits ``width``.
+
+    ``fixed`` are the widths of the other columns; each column has one cell of padding
+    on either side. The text column gets what it needs (``natural``) as long as the last
+    column keeps ``flexible_min``; the last column gets the rest.
+    """
+    rest = width - sum(fixed) - 2 * (len(fixed) + 2)
+    last = max(flexible_min, rest - natural)
+    text = max(text_min, rest - last)
+    return text, max(flexible_min, rest - text)
 
 
 def gender_label(code: str) -> str:
@@ -142,11 +157,6 @@ class ChecksScreen(DeskScreen):
                       t("checks.col_carried")):
             people.add_column(label)
         items = self.query_one("#run-items", DataTable)
-        items.add_column("#", key="no")
-        items.add_column(t("checks.col_section"), key="section")
-        items.add_column(t("checks.col_item"), key="item")
-        items.add_column(t("checks.col_answer"), key="answer")
-        items.add_column(t("checks.col_note"), key="note")
         items.can_focus = False
         self.query_one("#checks-run").display = False
         self._show_head()
@@ -154,6 +164,11 @@ class ChecksScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.mode == "run" and self.run is not None:
+            self._fill_run_table()
+            self._render_item()
 
     # --- helpers -------------------------------------------------------------------
     def say(self, message: str, *, error: bool = False) -> None:
@@ -325,11 +340,7 @@ class ChecksScreen(DeskScreen):
         self.answers = {item.position: (item.answer, item.note) for item in view.items}
         first = next((n for n, item in enumerate(view.items) if not item.answer), None)
         self.pos = 0 if first is None or view.signed else first
-        table = self.query_one("#run-items", DataTable)
-        table.clear()
-        for item in view.items:
-            table.add_row(str(item.position), item.section, item.text, *self._answer_cells(item.position),
-                          key=str(item.position))
+        self._fill_run_table()
         carried = self.query_one("#run-carried", Static)
         if view.carried:
             lines = [t("checks.carried_title", date=view.carried[0].day.isoformat(), count=len(view.carried))]
@@ -347,10 +358,36 @@ class ChecksScreen(DeskScreen):
             self.say(t("checks.correcting", reason=view.reason))
         self._render_item()
 
-    def _answer_cells(self, position: int) -> tuple[Text, str]:
+    def _fill_run_table(self) -> None:
+        """The list of items, fitted to the screen: long seed texts wrap, results and notes stay in view.
+
+        A note is shown on one line (cut with …); the panel above shows the whole of the current one.
+        """
+        items = self.run.items
+        table = self.query_one("#run-items", DataTable)
+        table.clear(columns=True)
+        body = self.query_one("#checks-body")
+        width = (body.content_region.width or self.size.width - 2) - 2  # less the vertical scrollbar
+        no_w = max(1, len(str(len(items))))
+        section_w = max([cell_len(t("checks.col_section"))] + [cell_len(item.section) for item in items])
+        answer_w = max([cell_len(t("checks.col_answer"))]
+                       + [cell_len(f"{MARKS[a][0]} {answer_label(a)}") for a in MARKS])
+        natural = max([cell_len(t("checks.col_item"))] + [cell_len(item.text) for item in items])
+        item_w, note_w = fit_columns(width, [no_w, section_w, answer_w], natural)
+        table.add_column("#", key="no", width=no_w)
+        table.add_column(t("checks.col_section"), key="section", width=section_w)
+        table.add_column(t("checks.col_item"), key="item", width=item_w)
+        table.add_column(t("checks.col_answer"), key="answer", width=answer_w)
+        table.add_column(t("checks.col_note"), key="note", width=note_w)
+        for item in items:
+            table.add_row(str(item.position), Text(item.section), Text(item.text),
+                          *self._answer_cells(item.position), key=str(item.position), height=None)
+
+    def _answer_cells(self, position: int) -> tuple[Text, Text]:
         answer, note = self.answers.get(position, ("", ""))
         mark, style = MARKS.get(answer, MARKS[""])
-        return Text(f"{mark} {answer_label(answer)}", style=style), note
+        return (Text(f"{mark} {answer_label(answer)}", style=style),
+                Text(note, no_wrap=True, overflow="ellipsis"))
 
     def _render_item(self) -> None:
         view = self.run
@@ -375,6 +412,13 @@ class ChecksScreen(DeskScreen):
         table = self.query_one("#run-items", DataTable)
         if table.row_count > self.pos:
             table.move_cursor(row=self.pos, animate=False)
+            # the panel above may have grown a line (the answer): scroll again once the layout is done
+            self.call_after_refresh(self._scroll_to_pos)
+
+    def _scroll_to_pos(self) -> None:
+        table = self.query_one("#run-items", DataTable)
+        if self.mode == "run" and 0 <= self.pos < table.row_count:
+            table.move_cursor(row=self.pos, animate=False)  # scrolls it into view again
 
     def _update_row(self, position: int) -> None:
         table = self.query_one("#run-items", DataTable)
@@ -513,5 +557,6 @@ class ChecksScreen(DeskScreen):
         if self.run is not None and not self.run.signed:
             self._save_draft()
         self.run = None
+        self.say("")  # the run's messages ("press S to sign") mean nothing on the board
         self._set_mode("board")
         self.reload()

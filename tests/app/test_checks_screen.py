@@ -302,3 +302,60 @@ async def test_another_desk_changing_the_same_check_is_told(db_url):
         await settle(app, pilot)
         text = screen_text(app)
         assert "另一個前台修改" in text and "另一台前台記錄" in text  # told, and shown as it now stands
+
+
+async def test_narrow_terminal_shows_answers_and_notes_and_wraps_long_items(db_url):
+    """At 100 columns the list of items fits the screen: results and notes in view, long seed texts wrapped."""
+    setup_desk(db_url)
+    app = create_app(db_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_checks(app, pilot)
+        await pilot.press("down", "enter")  # 李強: the men's list has the longest item texts
+        await settle(app, pilot)
+        await pilot.press("p", "f")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "鬍鬚未刮乾淨"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        table = app.screen.query_one("#run-items", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no sideways scrolling
+        text = screen_text(app)
+        assert "✓ 合格" in text and "✗ 不合格" in text
+        assert "鬍鬚未刮乾淨" in text  # the whole note, not cut to the width of its header
+
+
+async def test_a_note_is_shown_whole_in_the_list(db_url):
+    setup_desk(db_url)
+    app = create_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checks(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "長髮未梳成髮髻"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("p")  # item 2: the panel shows item 2, the note of item 1 is only in the list
+        await settle(app, pilot)
+        assert "長髮未梳成髮髻" in screen_text(app)
+
+
+async def test_after_the_last_answer_its_row_is_in_view_and_the_board_is_not_told_to_sign(db_url):
+    setup_desk(db_url)
+    app = create_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checks(app, pilot)
+        await pilot.press("enter")  # 王芳: 30 items, more than the list shows
+        await settle(app, pilot)
+        await pilot.press(*["p"] * 30)
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "全部項目已檢查" in text
+        last = "電腦、印表機、影印機等辦公裝置已關閉"
+        assert text.count(last) == 2  # in the panel and in the list, where the cursor is
+        await pilot.press("escape")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "進行中 30/30" in text
+        assert "按 S 簽核" not in text  # S does nothing on the board: the run's message is gone
