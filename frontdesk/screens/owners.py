@@ -8,6 +8,7 @@ stale results. The table pages from SQL: moving near its end loads the next page
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -50,9 +51,14 @@ class OwnersScreen(DeskScreen):
     OwnersScreen #owners-search { margin: 0 1; }
     OwnersScreen #owners-status { height: 1; padding: 0 2; color: $text-muted; }
     OwnersScreen #owners-main { height: 1fr; }
-    OwnersScreen #owners-table { width: 3fr; height: 1fr; }
+    OwnersScreen #owners-table { width: 3fr; min-width: 68; height: 1fr; }
     OwnersScreen #owners-detail { width: 2fr; height: 1fr; border-left: solid $primary; padding: 0 1; }
+    OwnersScreen.-narrow #owners-table { min-width: 0; }
+    OwnersScreen.-narrow #owners-detail { min-width: 30; }
     """
+    # From 100 columns the table keeps room for every column (flags too); below, the
+    # detail panel keeps a readable width and the table scrolls sideways.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (98, "-wide")]
     BINDINGS = [
         Binding("slash", "focus_search", "owners.key.search", id="owners.search"),
         Binding("a,ctrl+n", "add_owner", "owners.key.add", id="owners.add"),
@@ -250,7 +256,12 @@ class OwnersScreen(DeskScreen):
     def _show_detail(self, detail: OwnerDetail | None) -> None:
         self._detail = detail
         body = self.query_one("#owners-detail-body", Static)
-        body.update(render_detail(detail) if detail else t("owners.detail.none"))
+        width = self.query_one("#owners-detail").scrollable_content_region.width
+        body.update(render_detail(detail, width or None) if detail else t("owners.detail.none"))
+
+    def on_resize(self) -> None:
+        if self._detail is not None:  # phones move to their own line when the panel is narrow
+            self.call_after_refresh(self._show_detail, self._detail)
 
     def current_row(self) -> OwnerRow | None:
         table = self.query_one(OwnersTable)
@@ -319,8 +330,12 @@ def render_unit(detail: UnitDetail) -> Group:
     return Group(Text(unit.code, style="bold"), Text(""), grid, Text(""), nobody)
 
 
-def render_detail(detail: OwnerDetail) -> Group:
-    """The detail panel: who, phones, flags, units with the other people there, notes."""
+def render_detail(detail: OwnerDetail, width: int | None = None) -> Group:
+    """The detail panel: who, phones, flags, units with the other people there, notes.
+
+    With the panel's ``width``, a person's phone that would not fit after the name
+    goes whole onto the next line instead of being cut.
+    """
     owner = detail.owner
     title = Text(owner.name, style="bold")
     title.append(f"  {owners.honorific(owner)}", style="italic")
@@ -339,12 +354,16 @@ def render_detail(detail: OwnerDetail) -> Group:
     grid.add_row(t("owners.detail.gender"), gender_label(owner.gender))
     if not detail.units:
         grid.add_row(t("owners.detail.units"), t("owners.detail.no_units"))
+    labels = [t("owners.detail.phones"), t("owners.detail.gender"), t("owners.detail.units"), t("owners.detail.notes")]
+    room = width - max(cell_len(label) for label in labels) - 1 if width else None
     for i, unit in enumerate(detail.units):
         lines = Text(f"{unit.code}  {role_label(unit.role)}", style="bold")
         for person in unit.others:
-            lines.append(f"\n{person.name}  {role_label(person.role)}", style="")
+            who = f"{person.name}  {role_label(person.role)}"
+            lines.append(f"\n{who}", style="")
             if person.phone:
-                lines.append(f"  {person.phone}", style="dim")
+                fits = room is None or cell_len(who) + 2 + cell_len(person.phone) <= room
+                lines.append(("  " if fits else "\n  ") + person.phone, style="dim")
         if not unit.others:
             lines.append("\n" + t("owners.detail.alone"), style="dim")
         grid.add_row(t("owners.detail.units") if i == 0 else "", lines)

@@ -342,3 +342,39 @@ async def test_a_registered_unit_with_nobody_is_not_reported_as_not_found(db_url
         await pilot.press("escape", *"8-8-808")  # a unit that is not registered: not found
         await settle(app, pilot)
         assert "找不到" in str(app.screen.query_one("#owners-status", Static).render())
+
+
+async def test_flags_are_not_cut_off_on_a_100_column_terminal(db_url):
+    app = create_app(db_url, start_mode="owners", language="en")
+    with session_scope(app.engine) as s:
+        owners.add_unit(s, "3-2-1101")
+        owners.create_owner(s, OwnerForm(name="上官剛宇", gender="M", phone="13812345678", units="3-2-1101",
+                                         role="resident", is_vip=True, is_familiar=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"3-2-1101")
+        await settle(app, pilot)
+        (line,) = [row for row in screen_text(app).splitlines() if "上官剛宇" in row and "138" in row]
+        assert "3-2-1101 resident" in line and "VIP Familiar" in line
+
+
+async def test_detail_panel_never_cuts_a_phone_number(db_url):
+    app = create_app(db_url, start_mode="owners", language="en")
+    with session_scope(app.engine) as s:
+        owners.add_unit(s, "3-2-1101")
+        owners.add_unit(s, "5-1-802")
+        owners.create_owner(s, OwnerForm(name="方婷瑤", gender="F", phone="15092207373", units="3-2-1101, 5-1-802"))
+        for name, phone, unit, role in (("歐陽娜娜", "13900012233", "3-2-1101", "owner"),
+                                        ("司馬勇鑫", "13573527445", "3-2-1101", "resident"),
+                                        ("陳海", "18098596130", "5-1-802", "tenant")):
+            owners.create_owner(s, OwnerForm(name=name, gender="M", phone=phone, units=unit, role=role))
+    for size in ((100, 30), (140, 45), (200, 50)):
+        app = create_app(db_url, start_mode="owners", language="en")
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            await pilot.press(*"fty")
+            await settle(app, pilot)
+            text = screen_text(app)
+            assert "…" not in text, size
+            for phone in ("139 0001 2233", "135 7352 7445", "180 9859 6130"):
+                assert phone in text, (size, phone)
