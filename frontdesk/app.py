@@ -101,7 +101,7 @@ class FrontDeskApp(App[None]):
         super().__init__()
         translate_bindings(self)
         self.engine = engine
-        self.desk_name = self.settings.desk_name
+        self.desk_name = self.settings.desk_name or t("app.desk_name")
         self.operator = operator
         self.start_mode = start_mode
         self.title = t("app.name")

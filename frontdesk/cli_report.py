@@ -61,7 +61,7 @@ def report(ctx: click.Context, day: str | None, shift: str, fmt: str, out: Path 
         _fail(str(exc))
     try:
         with session_scope(engine) as session:
-            data = gather(session, the_day, the_shift, desk=desk, desk_name=settings.desk_name,
+            data = gather(session, the_day, the_shift, desk=desk, desk_name=settings.desk_name or t("app.desk_name"),
                           long_wait=settings.wait_apology_seconds, shifts_spec=spec)
     except (FrontdeskError, DatabaseError) as exc:
         _fail(str(exc))

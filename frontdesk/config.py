@@ -43,7 +43,7 @@ def config_path() -> Path:
 @dataclass
 class Settings:
     language: str = "zh-Hant"
-    desk_name: str = "物業服務中心 客服前台"
+    desk_name: str = ""  # empty: the translated default name (app.desk_name)
     database_url: str = ""
     wait_apology_seconds: int = 120
     extra: dict = field(default_factory=dict)

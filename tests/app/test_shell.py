@@ -104,3 +104,16 @@ async def test_the_same_app_runs_on_postgresql(pg_url):
         await pilot.pause()
         assert someone.name in screen_text(app)
     app.engine.dispose()
+
+
+async def test_header_desk_name_follows_the_language_unless_set(db_url):
+    from frontdesk.config import Settings
+
+    app = create_app(db_url, language="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert "Property service centre" in screen_text(app)
+    app = create_app(db_url, settings=Settings(language="zh-Hans", desk_name="翠湖苑 物业服务中心"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert "翠湖苑 物业服务中心" in screen_text(app)
