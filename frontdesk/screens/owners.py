@@ -288,7 +288,7 @@ class OwnersScreen(DeskScreen):
         kind, key = owners.classify(self._query)
         if kind == "unit" and parse_unit_code(key):
             prefill = key  # adding the owner of the unit just looked up
-        self.app.push_screen(OwnerFormScreen(units=prefill), self._owner_saved)
+        self.app.push_screen(OwnerFormScreen(units=prefill), self._owner_added)
 
     def action_edit_owner(self) -> None:
         row = self.current_row()
@@ -308,6 +308,17 @@ class OwnersScreen(DeskScreen):
         if name:
             self.notify(t("owners.saved", name=name))
             self.search(keep_cursor=True)
+
+    def _owner_added(self, name: str | None) -> None:
+        """A new owner: look it up by name, so it is in the list and its detail shows."""
+        if name:
+            self.notify(t("owners.saved", name=name))
+            box = self.query_one("#owners-search", Input)
+            if box.value == name:
+                self.search()
+            else:
+                box.value = name  # Input.Changed starts the search
+            self.action_focus_table()
 
     def _unit_saved(self, code: str | None) -> None:
         if code:

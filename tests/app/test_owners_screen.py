@@ -378,3 +378,25 @@ async def test_detail_panel_never_cuts_a_phone_number(db_url):
             assert "…" not in text, size
             for phone in ("139 0001 2233", "135 7352 7445", "180 9859 6130"):
                 assert phone in text, (size, phone)
+
+
+async def test_a_new_owner_is_shown_after_saving(db_url):
+    app = create_app(db_url, start_mode="owners")
+    with session_scope(app.engine) as s:
+        owners.add_unit(s, "3-2-1101")
+        for i in range(PAGE_SIZE + 5):  # more owners than one page: the new one is not on the first
+            owners.create_owner(s, OwnerForm(name=f"測試{i:03d}", gender="F", phone=f"1380000{i:04d}"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-name", Input).value = "諸葛明"
+        form.query_one("#f-gender").value = "M"
+        form.query_one("#f-units", Input).value = "3-2-1101"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OwnersScreen)
+        assert "諸葛明" in table_names(app)
+        assert app.screen.current_row().name == "諸葛明"
+        assert "諸葛先生" in screen_text(app)  # its detail is shown
