@@ -61,6 +61,7 @@ _HONORIFICS = (("先生", "M"), ("女士", "F"), ("小姐", "F"), ("太太", "F"
 _UNIT_SPLIT = re.compile(r"[,，、;；\n]+")
 _ROLE_SUFFIX = re.compile(r"^(?P<code>.*?)\s*[(（]\s*(?P<role>[^()（）]+?)\s*[)）]$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
 
 
 # --- what the user typed, and what the desk reads back -------------------------------
@@ -529,7 +530,8 @@ def classify(query: str) -> tuple[str, str]:
     if compact.isdigit():
         return ("phone", compact) if len(compact) >= 4 else ("short_digits", compact)
     if _CJK.search(q):
-        return "name", re.sub(r"\s+", " ", q)
+        # "王 小明": a space typed between Chinese characters is not part of the name.
+        return "name", _CJK_GAP.sub("", re.sub(r"\s+", " ", q))
     letters = re.sub(r"[^0-9a-z]", "", q.lower())
     if letters:
         return "pinyin", letters

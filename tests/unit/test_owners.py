@@ -223,6 +223,9 @@ def names(rows) -> list[str]:
         ("王女士", ["王芳"]),
         ("李小姐", ["李娜"]),
         ("12", []),  # too few digits to be a phone
+        ("王 小明", ["王小明"]),  # spaces typed between Chinese characters
+        ("歐陽 娜娜", ["歐陽娜娜"]),
+        ("王　先生", ["王小明"]),  # a full-width space
     ],
 )
 def test_search_kinds(engine, query, expected):
