@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -58,8 +60,8 @@ class ChecksHistoryScreen(ModalScreen[None]):
     }
     ChecksHistoryScreen #history-title { text-style: bold; height: 1; }
     ChecksHistoryScreen #history-top { height: 12; }
-    ChecksHistoryScreen #history-people { width: 1fr; height: 100%; }
-    ChecksHistoryScreen #history-chart { width: 44; height: 100%; padding: 0 1; }
+    ChecksHistoryScreen #history-people { width: auto; max-width: 75%; height: 100%; }
+    ChecksHistoryScreen #history-chart { width: 1fr; min-width: 24; height: 100%; padding: 0 1; }
     ChecksHistoryScreen #history-spark { height: 6; margin-top: 1; }
     ChecksHistoryScreen #history-spark-caption { height: auto; color: $text-muted; }
     ChecksHistoryScreen #history-items-title { height: 1; margin-top: 1; text-style: bold; }
@@ -97,10 +99,6 @@ class ChecksHistoryScreen(ModalScreen[None]):
         for label in (t("checks.col_name"), t("checks.col_rate7"), t("checks.col_rate30"), t("checks.col_checks7"),
                       t("checks.col_checks30"), t("checks.col_fails30")):
             people.add_column(label)
-        items = self.query_one("#history-items", DataTable)
-        for label in (t("checks.col_section"), t("checks.col_item"), t("checks.col_rate7"), t("checks.col_rate30"),
-                      t("checks.col_fails7"), t("checks.col_fails30"), t("checks.col_na30")):
-            items.add_column(label)
         people.focus()
         self.reload(first=True)
 
@@ -161,12 +159,32 @@ class ChecksHistoryScreen(ModalScreen[None]):
         name = person.name if person is not None else t("checks.history_team")
         self.query_one("#history-items-title", Static).update(Text(t("checks.history_items", name=name)))
         table = self.query_one("#history-items", DataTable)
-        table.clear()
+        table.clear(columns=True)
+        # fitted to the dialog: the numbers stay in view, a long seed text wraps
+        numbers = [t("checks.col_rate7"), t("checks.col_rate30"), t("checks.col_fails7"), t("checks.col_fails30"),
+                   t("checks.col_na30")]
+        number_w = [max(5, cell_len(label)) for label in numbers]
+        section_w = max([cell_len(t("checks.col_section"))] + [cell_len(item.section) for item in data.items])
+        natural = max([cell_len(t("checks.col_item"))] + [cell_len(item.text) for item in data.items])
+        width = table.size.width - 2  # less the vertical scrollbar
+        room = width - sum(number_w) - 2 * (len(numbers) + 2)  # for the section and the item
+        if room < section_w + 24:  # narrow: the section wraps too
+            section_w = max(6, room // 3)
+        item_w = max(12, min(natural, room - section_w))
+        table.add_column(t("checks.col_section"), width=section_w)
+        table.add_column(t("checks.col_item"), width=item_w)
+        for label, w in zip(numbers, number_w):
+            table.add_column(label, width=w)
         for item in data.items:
-            table.add_row(item.section, item.text, rate_cell(item.last7), rate_cell(item.last30),
-                          str(item.last7.failed), str(item.last30.failed), str(item.last30.na))
+            table.add_row(Text(item.section), Text(item.text), rate_cell(item.last7), rate_cell(item.last30),
+                          Text(str(item.last7.failed), justify="right"), Text(str(item.last30.failed), justify="right"),
+                          Text(str(item.last30.na), justify="right"), height=None)
         if not data.items:
             table.add_row(t("checks.history_none"), "", "", "", "", "", "")
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.data is not None:
+            self.call_after_refresh(self._show_items, self.data)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id != "history-people" or event.row_key is None:

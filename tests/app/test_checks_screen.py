@@ -359,3 +359,25 @@ async def test_after_the_last_answer_its_row_is_in_view_and_the_board_is_not_tol
         text = screen_text(app)
         assert "進行中 30/30" in text
         assert "按 S 簽核" not in text  # S does nothing on the board: the run's message is gone
+
+
+async def test_trend_item_table_fits_the_screen(db_url):
+    day, shift, ids = setup_desk(db_url)
+    engine = open_database(db_url)
+    with Session(engine) as s:
+        view = sc.start_check(s, ids["李強"], day, shift)  # the men's list: the longest texts
+        answers = {i.position: ("pass", "") for i in view.items} | {1: ("fail", "頭髮過長")}
+        sc.sign_check(s, view.id, ids["劉主管"], LEAD_PIN, answers=answers)
+        s.commit()
+    engine.dispose()
+    app = create_app(db_url)
+    for size in (SIZE, (100, 30)):
+        async with app.run_test(size=size) as pilot:
+            await open_checks(app, pilot)
+            await pilot.press("down", "h")
+            await settle(app, pilot)
+            table = app.screen.query_one("#history-items", DataTable)
+            assert table.row_count == 31
+            assert table.virtual_size.width <= table.scrollable_content_region.width, size
+            assert "30天不適用" in screen_text(app)  # the last column is in view
+        app = create_app(db_url)
