@@ -49,8 +49,8 @@ _HIGH = "\uffff"
 
 # Words a desk types for a gender or a role, in any of the three languages.
 _GENDER_WORDS = {
-    "f": "F", "female": "F", "女": "F", "女士": "F", "w": "F",
-    "m": "M", "male": "M", "男": "M", "先生": "M",
+    "f": "F", "female": "F", "女": "F", "女士": "F", "女性": "F", "w": "F",
+    "m": "M", "male": "M", "男": "M", "先生": "M", "男性": "M",
 }  # fmt: skip
 _ROLE_WORDS = {
     "owner": "owner", "業主": "owner", "业主": "owner", "屋主": "owner",

@@ -319,3 +319,12 @@ def test_common_excel_phone_headers(tmp_path, engine, header):
     assert report.imported and report.ignored_columns == []
     with session_scope(engine) as s:
         assert owners.search(s, "5678")[0].name == "王小明"
+
+
+def test_gender_written_out_as_in_excel_sheets(tmp_path, engine):
+    path = write(tmp_path, "g.csv", [HEADER_ZH, "3-2-1101,王小明,男性,13812345678,,,,,", "3-2-1101,李娜,女性,,,,,,"], "gbk")
+    with session_scope(engine) as s:
+        report = import_owners(s, path)
+    assert report.imported and report.rejected == []
+    with session_scope(engine) as s:
+        assert {r.name: r.gender for r in owners.search(s, "3-2-1101")} == {"王小明": "M", "李娜": "F"}
