@@ -202,3 +202,12 @@ def test_cli_unusable_database(tmp_path):
     result = CliRunner().invoke(main, ["seed-demo", "--db", str(db)])
     assert result.exit_code == 2 and "demo.db" in result.output
     assert db.read_bytes().startswith(b"this is not a database")
+
+
+def test_refusal_counts_people_under_a_name_that_covers_residents(seeded):
+    engine, summary = seeded
+    with pytest.raises(DemoRefused) as err:
+        with session_scope(engine) as s:
+            seed_demo(s, day=DAY)
+    people = summary.owners + summary.residents  # the summary said owners and residents apart
+    assert f"業主及住戶 {people} 位" in str(err.value)
