@@ -68,6 +68,13 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
         field.value = str(path.with_suffix(f".{self._fmt}"))
         self._show_format()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A typed ending (.md, .csv, .xlsx) chooses the format: the file is what its name says."""
+        suffix = Path(event.value.strip()).suffix.lower().lstrip(".")
+        if suffix in FORMATS and suffix != self._fmt:
+            self._fmt = suffix
+            self._show_format()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
         if not value:

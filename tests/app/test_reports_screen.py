@@ -127,3 +127,21 @@ async def test_export_by_keyboard(db_url, tmp_path):
     assert "接待(按座位)" in book.sheetnames and "自檢結果" in book.sheetnames
     cells = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "王芳" in cells and "制服有污漬" in cells and ID_NUMBER not in cells
+
+
+async def test_a_typed_file_ending_decides_the_format(db_url, tmp_path):
+    """The Excel format is chosen, the lead types 交班.md: the file is Markdown, not a workbook named .md."""
+    setup_shift(db_url)
+    app = create_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reports(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        field.value = str(tmp_path / "交班.md")
+        await pilot.pause()
+        assert "[Markdown]" in screen_text(app)  # the choice follows the typed ending
+        await pilot.press("enter")
+        await settle(app, pilot)
+    text = (tmp_path / "交班.md").read_text(encoding="utf-8")
+    assert text.startswith("# 交班報告")
