@@ -26,15 +26,17 @@ def _fail(message: str, code: int = 2) -> None:
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Day of the shift (a night shift belongs to the day it starts). Default: today.")
 @click.option("--shift", default="all", show_default=True, metavar="NAME|HH:MM-HH:MM",
               help="day, night (or the names in settings.toml [shifts]), all for the whole day, or a time range.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
-              help="md (Markdown), csv (UTF-8 with BOM for Excel) or xlsx (Excel workbook, one sheet per section).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="md (Markdown), csv (UTF-8 with BOM for Excel) or xlsx (Excel workbook, one sheet per section). "
+                   "Default: from the ending of --out, else md.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write to FILE. Default: standard output for md and csv; handover-DATE-SHIFT.xlsx here for xlsx.")
 @click.option("--desk", default=DEFAULT_DESK, show_default=True, help="Which desk's encounters to count.")
 @click.option("--db", "db", metavar="PATH_OR_URL",
               help="Database: a file path or a SQLAlchemy URL. Default: $FRONTDESK_DATABASE_URL, else data/frontdesk.db.")
 @click.pass_context
-def report(ctx: click.Context, day: str | None, shift: str, fmt: str, out: Path | None, desk: str, db: str | None) -> None:
+def report(ctx: click.Context, day: str | None, shift: str, fmt: str | None, out: Path | None, desk: str,
+           db: str | None) -> None:
     """Print or save the shift handover report (交班報告).
 
     For one shift: encounters per seat with waits and durations, parties not
@@ -47,6 +49,11 @@ def report(ctx: click.Context, day: str | None, shift: str, fmt: str, out: Path 
       frontdesk report --date 2026-03-31 --shift 08:00-14:00 --format csv --out shift.csv
       frontdesk report --format xlsx --out 交班報告.xlsx
     """
+    ending = out.suffix.lower().lstrip(".") if out is not None else ""
+    if fmt is None:
+        fmt = ending if ending in FORMATS else "md"
+    elif ending in FORMATS and ending != fmt:  # 交班.md written as CSV would mislead whoever opens it
+        _fail(t("reports.err_format_ending", path=out, format=fmt, ending=ending))
     settings: Settings = (ctx.obj or {}).get("settings") or load_settings()
     spec = settings.extra.get("shifts")
     try:

@@ -248,3 +248,25 @@ def test_cli_help():
     result = CliRunner().invoke(main, ["report", "--help"])
     assert result.exit_code == 0
     assert "--date" in result.output and "--format [md|csv|xlsx]" in result.output
+
+
+def test_cli_format_follows_the_out_file_ending(engine, shift_data, db_url, tmp_path):
+    """`--out 交班報告.xlsx` without --format writes a workbook, not Markdown under an .xlsx name."""
+    out = tmp_path / "交班報告.xlsx"
+    result = CliRunner().invoke(main, ["report", "--db", db_url, "--date", "2026-03-31", "--shift", "day",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "接待(按座位)" in load_workbook(out).sheetnames
+    csv_out = tmp_path / "shift.csv"
+    result = CliRunner().invoke(main, ["report", "--db", db_url, "--date", "2026-03-31", "--out", str(csv_out)])
+    assert result.exit_code == 0, result.output
+    assert csv_out.read_text(encoding="utf-8-sig").startswith("交班報告")
+
+
+def test_cli_format_and_file_ending_that_disagree_are_refused(engine, shift_data, db_url, tmp_path):
+    out = tmp_path / "交班報告.md"
+    result = CliRunner().invoke(main, ["report", "--db", db_url, "--date", "2026-03-31", "--format", "csv",
+                                       "--out", str(out)])
+    assert result.exit_code != 0
+    assert "交班報告.md" in result.output and "csv" in result.output
+    assert not out.exists()
