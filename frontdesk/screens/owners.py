@@ -34,6 +34,12 @@ PREFETCH_ROWS = 10
 class OwnersTable(DataTable):
     """The result table; asks for more rows when scrolled near its end."""
 
+    # A row list: Home / End go to the first / last row read (DataTable scrolls sideways).
+    BINDINGS = [
+        Binding("home", "scroll_top", show=False),
+        Binding("end", "scroll_bottom", show=False),
+    ]
+
     class NearEnd(Message):
         pass
 

@@ -400,3 +400,24 @@ async def test_a_new_owner_is_shown_after_saving(db_url):
         assert "諸葛明" in table_names(app)
         assert app.screen.current_row().name == "諸葛明"
         assert "諸葛先生" in screen_text(app)  # its detail is shown
+
+
+async def test_home_and_end_go_to_the_first_and_last_row(db_url):
+    app = create_app(db_url, start_mode="owners")
+    with session_scope(app.engine) as s:
+        for i in range(PAGE_SIZE + 20):
+            owners.create_owner(s, OwnerForm(name=f"測試{i:03d}", gender="M", phone=f"1370000{i:04d}"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(OwnersTable)
+        table.focus()
+        await pilot.press("end")  # the last row read, and so the next page
+        await settle(app, pilot)
+        assert table.cursor_row == PAGE_SIZE - 1
+        assert table.row_count == PAGE_SIZE + 20
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert table.cursor_row == PAGE_SIZE + 19
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert table.cursor_row == 0
