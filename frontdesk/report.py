@@ -341,7 +341,7 @@ def gather(
         flags.append(Flag("open", t("reports.flag_open", party=_party(e, owners), time=_hm(e.arrived_at),
                                     seat=seat_label(e.seat) if e.seat else "—")))
 
-    checks = day_board(session, day, window.checks_shift)
+    checks = day_board(session, day, window.checks_shift, standing=True)
     for person in checks:
         if not person.on_duty and person.state == "none":
             continue
@@ -352,6 +352,8 @@ def gather(
                                                 count=person.failed)))
         if person.is_correction and person.state == "signed":
             flags.append(Flag("check_corrected", t("reports.flag_check_corrected", name=person.name)))
+        if person.correction_pending:
+            flags.append(Flag("check_correcting", t("reports.flag_check_correcting", name=person.name)))
 
     sections: list[Section] = []
     seat_rows = [[seat_label(s.seat), s.staff, str(s.served), duration(s.avg_wait), duration(s.max_wait),
@@ -408,6 +410,7 @@ def gather(
         "long_wait": t("reports.flag_kind_long_wait"), "left": t("reports.flag_kind_left"),
         "open": t("reports.flag_kind_open"), "check_missing": t("reports.flag_kind_check"),
         "check_failed": t("reports.flag_kind_check"), "check_corrected": t("reports.flag_kind_check"),
+        "check_correcting": t("reports.flag_kind_check"),
     }
     sections.append(Section(
         "flags", t("reports.section_flags"), [t("reports.col_kind"), t("reports.col_detail")],

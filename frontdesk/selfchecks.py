@@ -142,6 +142,7 @@ class PersonStatus:
     signed_at: datetime | None = None
     failed_items: list[FailedItem] = field(default_factory=list)
     carried: list[FailedItem] = field(default_factory=list)
+    correction_pending: bool = False  # (standing rows) a correction of this signed record is being made
 
 
 @dataclass
@@ -540,10 +541,12 @@ def carried_failures(session: Session, staff_id: int, day: date, shift: str) -> 
     return [_failed_of(row, previous, lang) for row in _items(session, previous.id) if row.answer == "fail"]
 
 
-def day_board(session: Session, day: date, shift: str | None) -> list[PersonStatus]:
+def day_board(session: Session, day: date, shift: str | None, *, standing: bool = False) -> list[PersonStatus]:
     """Everyone on duty on ``day`` (and anyone with a check that day), with their check.
 
     ``shift`` None lists every shift's checks of the day (for the whole-day report).
+    ``standing`` (the handover report): a correction not yet signed does not count;
+    the row is the signed record it corrects, marked ``correction_pending``.
     """
     lang = current_language()
     roster = roster_for(session, day)
@@ -562,6 +565,11 @@ def day_board(session: Session, day: date, shift: str | None) -> list[PersonStat
             staff_id=staff.id, name=staff.name, gender=staff.gender, seat=seat, seat_label=seat_label(seat),
             shift=row_shift, on_duty=staff.id in on_duty_ids,
         )
+        if standing and check is not None and check.state == "draft" and check.corrects_id is not None:
+            old = session.get(SelfCheck, check.corrects_id)
+            if old is not None and old.state == "signed":
+                status.correction_pending = True
+                check = old
         if check is not None:
             items = _items(session, check.id)
             status.check_id = check.id

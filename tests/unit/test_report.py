@@ -270,3 +270,22 @@ def test_cli_format_and_file_ending_that_disagree_are_refused(engine, shift_data
     assert result.exit_code != 0
     assert "交班報告.md" in result.output and "csv" in result.output
     assert not out.exists()
+
+
+def test_an_unsigned_correction_leaves_the_signed_record_in_the_report(engine, shift_data):
+    """The lead starts correcting 王芳's signed check and leaves it as a draft: the handover still
+    reports the signed record (its figures, lead and time), not 'not signed'; the pending correction is flagged."""
+    with Session(engine) as session:
+        signed = next(p for p in sc.day_board(session, DAY, "day") if p.name == "王芳")
+        sc.start_correction(session, signed.check_id, "工牌其實戴對了")
+        session.commit()
+    report = build(engine)
+    row = next(p for p in report.checks if p.name == "王芳")
+    assert row.state == "signed" and row.check_id == signed.check_id
+    assert (row.passed, row.failed, row.lead_name) == (29, 1, "劉主管") and row.signed_at is not None
+    flags = [(f.kind, f.text) for f in report.flags if "王芳" in f.text]
+    assert "check_missing" not in [kind for kind, _text in flags], flags
+    assert any(kind == "check_correcting" and "更正" in text for kind, text in flags), flags
+    md = rp.render_markdown(report)
+    line = next(x for x in md.splitlines() if "| 王芳 |" in x and "簽核" in x)
+    assert "已簽核" in line and "劉主管" in line
