@@ -170,6 +170,14 @@ def _local_hm(value: datetime) -> str:
     return f"{_aware(value).astimezone():%H:%M}"
 
 
+def _local_hm_up(value: datetime) -> str:
+    """The first whole minute at or after ``value``: a lock "until 12:06" is over at 12:06."""
+    value = _aware(value)
+    if value.second or value.microsecond:
+        value = value.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return _local_hm(value)
+
+
 def _get_check(session: Session, check_id: int) -> SelfCheck:
     check = session.get(SelfCheck, check_id)
     if check is None:
@@ -395,7 +403,7 @@ def _verify_lead_pin(session: Session, lead: Staff, pin: str, now: datetime) -> 
     guard = session.get(PinGuard, lead.id)
     locked_until = _aware(guard.locked_until) if guard else None
     if locked_until and locked_until > now:
-        raise ValidationError({"pin": t("checks.err_pin_locked", name=lead.name, until=_local_hm(locked_until))})
+        raise ValidationError({"pin": t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(locked_until))})
     if verify_pin(session, lead.id, pin or ""):
         if guard is not None and (guard.failures or guard.locked_until):
             guard.failures, guard.locked_until = 0, None
@@ -409,7 +417,7 @@ def _verify_lead_pin(session: Session, lead: Staff, pin: str, now: datetime) -> 
     guard.last_failure_at = now
     if guard.failures >= MAX_PIN_ATTEMPTS:
         guard.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        message = t("checks.err_pin_locked", name=lead.name, until=_local_hm(guard.locked_until))
+        message = t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(guard.locked_until))
     else:
         message = t("checks.err_pin_wrong", left=MAX_PIN_ATTEMPTS - guard.failures)
     session.commit()  # the count must outlive the refusal (see the module notes)

@@ -39,7 +39,8 @@ def answer_label(answer: str) -> str:
         answer, t("checks.answer_none"))
 
 
-def fit_columns(width: int, fixed: list[int], natural: int, *, flexible_min: int = 12, text_min: int = 16) -> tuple[int, int]:
+def fit_columns(width: int, fixed: list[int], natural: int, *, flexible_min: int = 12,
+                text_min: int = 16) -> tuple[int, int]:
     """Widths of a table's wrapped text column and its last (one-line) column so the table fits ``width``.
 
     ``fixed`` are the widths of the other columns; each column has one cell of padding

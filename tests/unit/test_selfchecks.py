@@ -388,3 +388,19 @@ def test_a_broken_template_stops_the_check_and_saves_nothing(session, desk, tmp_
     assert "desk_rules.toml" in str(info.value) and "第 8 行" in str(info.value)
     session.rollback()
     assert count_checks(session) == 0
+
+
+def test_the_lock_names_a_minute_when_signing_works_again(session, desk):
+    """Locked at 12:00:30 for LOCK_MINUTES: the message must not name a minute at which the PIN is still refused."""
+    lead = desk["劉主管"].id
+    view = sc.start_check(session, desk["王芳"].id, DAY, SHIFT)
+    session.commit()
+    t0 = datetime(2026, 3, 31, 12, 0, 30, tzinfo=timezone.utc)
+    for _ in range(sc.MAX_PIN_ATTEMPTS):
+        with pytest.raises(ValidationError) as info:
+            sc.sign_check(session, view.id, lead, "0000", answers=all_pass(view), now=t0)
+        session.rollback()
+    until = sc.pin_lock(session, lead, now=t0)
+    named = (until.astimezone() + timedelta(seconds=59)).replace(second=0, microsecond=0)
+    assert f"{named:%H:%M}" in str(info.value)
+    assert sc.pin_lock(session, lead, now=named) is None  # at the minute named, signing works again
