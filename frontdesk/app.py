@@ -35,6 +35,7 @@ from frontdesk.screens.reports import ReportsScreen
 from frontdesk.screens.roster import RosterScreen
 from frontdesk.widgets.base import translate_bindings
 from frontdesk.widgets.dialogs import MessageDialog
+from frontdesk.widgets.header import DeskHeader
 
 log = logging.getLogger("frontdesk")
 T = TypeVar("T")
@@ -111,6 +112,20 @@ class FrontDeskApp(App[None]):
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
+        if not self.operator:
+            self.run_db(_lead_on_duty, self._default_operator, node=self)
+
+    def _default_operator(self, name: str) -> None:
+        """With no --operator, the header names today's shift lead on duty."""
+        if name and not self.operator:
+            self.set_operator(name)
+
+    def set_operator(self, name: str) -> None:
+        self.operator = name
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                for header in screen.query(DeskHeader):
+                    header.set_operator(name)
 
     # --- database work -------------------------------------------------
     def session(self) -> Session:
@@ -161,6 +176,16 @@ class FrontDeskApp(App[None]):
             message = t("app.unexpected_error", error=f"{type(exc).__name__}: {exc}")
         log.error("worker failed: %s", message, exc_info=not isinstance(exc, FrontdeskError))
         self.push_screen(MessageDialog(t("app.error_title"), message))
+
+
+def _lead_on_duty(session: Session) -> str:
+    from datetime import date
+
+    from frontdesk.roster import on_duty
+
+    people = on_duty(session, date.today())
+    lead = next((p for p in people if p.role == "lead"), None)
+    return lead.name if lead else ""
 
 
 def create_app(

@@ -117,3 +117,23 @@ async def test_header_desk_name_follows_the_language_unless_set(db_url):
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         assert "翠湖苑 物业服务中心" in screen_text(app)
+
+
+async def test_header_names_the_lead_on_duty_when_no_operator_is_given(db_url):
+    from datetime import date
+
+    from frontdesk import roster
+    from frontdesk.db import session_scope
+    from frontdesk.demo import seed_demo
+
+    app = create_app(db_url)
+    with session_scope(app.engine) as session:
+        seed_demo(session, day=date.today())
+        lead = next(p for p in roster.on_duty(session, date.today()) if p.role == "lead").name
+    async with app.run_test(size=(140, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert f"值班:{lead}" in screen_text(app)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert f"值班:{lead}" in screen_text(app)
