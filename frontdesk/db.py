@@ -46,9 +46,16 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the parent folder and a new database file readable by its owner only."""
+    """Create a new database file readable by its owner only.
+
+    Only the default location's folder is created; a path in a folder that does
+    not exist is refused, so a mistyped ``--db`` never starts an empty desk.
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.resolve() == default_database_path().resolve():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.parent.is_dir():
+            raise DatabaseError(t("db.no_folder", folder=path.parent))
         if not path.exists():
             fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
             os.close(fd)

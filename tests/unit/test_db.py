@@ -37,10 +37,16 @@ def test_resolve_url(tmp_path, monkeypatch):
     assert resolve_url(str(tmp_path / "b.db")).endswith("b.db")  # --db wins over the variable
 
 
-def test_unwritable_path_is_one_clear_message(tmp_path):
+def test_unwritable_path_is_one_clear_message():
+    # /proc refuses new files even to root, as a read-only or foreign folder would.
+    with pytest.raises(DatabaseError, match="無法寫入資料庫檔案"):
+        open_database("sqlite:////proc/frontdesk.db")
+
+
+def test_a_file_where_the_folder_should_be(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
-    with pytest.raises(DatabaseError, match="無法寫入資料庫檔案"):
+    with pytest.raises(DatabaseError, match="不存在"):
         open_database(f"sqlite:///{blocker / 'frontdesk.db'}")
 
 
@@ -154,3 +160,16 @@ def test_backup_command_bad_input(case, engine, db_url, tmp_path):
     assert result.exit_code == 2, result.output
     assert result.output.strip() and "Traceback" not in result.output
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_path_in_a_missing_folder_is_refused_not_created(tmp_path):
+    missing = tmp_path / "no-such-folder" / "frontdesk.db"
+    with pytest.raises(DatabaseError, match="不存在"):
+        open_database(f"sqlite:///{missing}")
+    assert not missing.parent.exists()
+
+
+def test_cli_refuses_a_mistyped_db_path(tmp_path):
+    result = CliRunner().invoke(main, ["--lang", "en", "--db", str(tmp_path / "typo" / "desk.db")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
