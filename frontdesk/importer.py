@@ -33,7 +33,7 @@ from frontdesk.errors import FrontdeskError, ValidationError
 from frontdesk.i18n import t
 from frontdesk.models import Occupancy, Owner, Unit, utcnow
 from frontdesk.names import clean_text, phone_tail, unit_code
-from frontdesk.owners import OwnerForm, parse_gender, parse_role, validate_form
+from frontdesk.owners import OwnerForm, owner_values, parse_gender, parse_role, validate_form
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 # Column → the header names accepted for it (compared after clean-up, see _header_key).
@@ -296,20 +296,7 @@ def _check_row(row: _Row) -> list[str]:
     if len(row.code) > 32:
         return [t("owners.err.unit_format", text=row.code)]
     row.role = role
-    row.values = {
-        "name": clean.name,
-        "surname": clean.surname,
-        "gender": clean.gender,
-        "initials": clean.initials,
-        "pinyin": clean.pinyin,
-        "phone": clean.phone,
-        "phone_tail": phone_tail(clean.phone),
-        "phone2": clean.phone2,
-        "phone2_tail": phone_tail(clean.phone2),
-        "is_vip": clean.is_vip,
-        "is_familiar": clean.is_familiar,
-        "notes": clean.notes,
-    }
+    row.values = owner_values(clean)
     # The same person on several rows: same name and phone. Without a phone, a name can
     # only be told apart within its unit: (name, "", unit).
     row.person = (clean.name, clean.phone) if clean.phone else (clean.name, "", row.code)

@@ -344,7 +344,8 @@ def validate_form(form: OwnerForm) -> _Clean:
     )
 
 
-def _owner_values(clean: _Clean) -> dict:
+def owner_values(clean: _Clean) -> dict:
+    """The Owner columns for a validated form, search keys included (used by the CSV import too)."""
     return {
         "name": clean.name,
         "surname": clean.surname,
@@ -395,7 +396,7 @@ def _units_by_code(session: Session, units: list[tuple[str, str, str, str]]) -> 
 def create_owner(session: Session, form: OwnerForm) -> Owner:
     """A new owner with its units (which must be registered). Nothing is saved on error."""
     clean, units = _checked(session, form)
-    owner = Owner(**_owner_values(clean))
+    owner = Owner(**owner_values(clean))
     session.add(owner)
     session.flush()
     for unit, role in units.values():
@@ -411,7 +412,7 @@ def update_owner(session: Session, owner_id: int, expected_version: int, form: O
     nothing changes. The units typed replace the owner's units.
     """
     clean, units = _checked(session, form)
-    values = _owner_values(clean) | {"updated_at": utcnow(), "version": Owner.version + 1}
+    values = owner_values(clean) | {"updated_at": utcnow(), "version": Owner.version + 1}
     result = session.exec(
         update(Owner)
         .where(Owner.id == owner_id, Owner.version == expected_version)
