@@ -275,6 +275,18 @@ def leads(session: Session) -> list[LeadOption]:
     return [LeadOption(id=s.id, name=s.name, has_pin=has_pin(s)) for s in rows]
 
 
+def verify_lead(session: Session, lead_id: int, pin: str, *, now: datetime | None = None) -> LeadOption:
+    """A shift lead proves who they are with their PIN (same attempt limit as signing).
+
+    Used to unlock the lead's own work, such as editing the roster.
+    """
+    lead = session.get(Staff, lead_id)
+    if lead is None or lead.role != "lead" or not lead.active:
+        raise ValidationError({"pin": t("checks.err_not_lead", name=lead.name if lead else str(lead_id))})
+    _verify_lead_pin(session, lead, pin, _now(now))
+    return LeadOption(id=lead.id, name=lead.name, has_pin=has_pin(lead))
+
+
 # --- the run ---------------------------------------------------------------------
 
 

@@ -82,9 +82,10 @@ class SignDialog(ModalScreen[CheckView | None]):
     ]
 
     def __init__(self, summary: str, leads: list[LeadOption], default_lead: int | None,
-                 sign: Callable[[Session, int, str], CheckView]) -> None:
+                 sign: Callable[[Session, int, str], CheckView], *, title: str | None = None) -> None:
         super().__init__()
         translate_bindings(self)
+        self._title = title or t("checks.sign_title")
         self._summary = summary
         self._leads = leads
         ids = [lead.id for lead in leads]
@@ -94,7 +95,7 @@ class SignDialog(ModalScreen[CheckView | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(t("checks.sign_title")), classes="dialog-title")
+            yield Static(Text(self._title), classes="dialog-title")
             yield Static(Text(self._summary), classes="dialog-text")
             yield Static("", id="sign-lead")
             yield Label(t("checks.sign_pin"))

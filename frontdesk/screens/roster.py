@@ -9,6 +9,8 @@ All database work goes through ``app.run_db``.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,10 +21,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
-from frontdesk import roster
+from frontdesk import roster, selfchecks
 from frontdesk.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.i18n import t
 from frontdesk.models import GENDERS, STAFF_ROLES, Staff
+from frontdesk.screens.checks_dialogs import SignDialog
 from frontdesk.widgets.base import DeskScreen, translate_bindings
 from frontdesk.widgets.dialogs import ConfirmDialog
 from frontdesk.widgets.header import WEEKDAY_KEYS
@@ -98,6 +101,9 @@ class SeatBox(Static):
         self.update(text)
 
 
+LEAD_UNLOCK_SECONDS = 10 * 60
+
+
 class RosterScreen(DeskScreen):
     """The four seats on a day and the staff list."""
 
@@ -134,6 +140,7 @@ class RosterScreen(DeskScreen):
         self.show_inactive = False
         self.view: RosterView | None = None
         self._load_seq = 0
+        self._lead_until = 0.0  # monotonic time until which a lead's PIN has unlocked editing
 
     # --- layout --------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -235,8 +242,42 @@ class RosterScreen(DeskScreen):
             return True
         return False
 
+    # --- the lead's PIN -------------------------------------------------------
+    def as_lead(self, action: Callable[[], None]) -> None:
+        """Run ``action`` as the shift lead: the roster and staff are the lead's to change.
+
+        Once any active lead has a PIN, a change asks for a lead's PIN (attempts
+        limited as for signing), which then holds for ``LEAD_UNLOCK_SECONDS``.
+        Before that (a new desk being set up) changes are open to whoever sets it up.
+        """
+        if time.monotonic() < self._lead_until:
+            action()
+            return
+
+        def got(leads: list) -> None:
+            with_pin = [lead for lead in leads if lead.has_pin]
+            if not with_pin:
+                action()
+                return
+
+            def unlocked(lead) -> None:
+                if lead:
+                    self._lead_until = time.monotonic() + LEAD_UNLOCK_SECONDS
+                    self.say(t("roster.unlocked", name=lead.name, minutes=LEAD_UNLOCK_SECONDS // 60))
+                    action()
+
+            self.app.push_screen(
+                SignDialog(t("roster.unlock_text"), with_pin, None, selfchecks.verify_lead, title=t("roster.unlock_title")),
+                unlocked,
+            )
+
+        self.app.run_db(selfchecks.leads, got)
+
     # --- actions -------------------------------------------------------------
     def action_seat(self, seat: str) -> None:
+        self.as_lead(lambda: self._seat(seat))
+
+    def _seat(self, seat: str) -> None:
         staff = self.highlighted()
         if staff is None:
             self.say(t("roster.err_no_selection"), error=True)
@@ -251,6 +292,9 @@ class RosterScreen(DeskScreen):
         self.app.run_db(lambda s: roster.set_seat(s, day, seat, sid), done, on_error=self._show_domain_error)
 
     def action_unseat(self) -> None:
+        self.as_lead(lambda: self._unseat())
+
+    def _unseat(self) -> None:
         staff = self.highlighted()
         if staff is None:
             self.say(t("roster.err_no_selection"), error=True)
@@ -267,6 +311,9 @@ class RosterScreen(DeskScreen):
         self.app.run_db(lambda s: roster.remove_from_roster(s, day, sid), done, on_error=self._show_domain_error)
 
     def action_copy_previous(self) -> None:
+        self.as_lead(lambda: self._copy_previous())
+
+    def _copy_previous(self) -> None:
         day = self.day
         source = roster.previous_day(day)
 
@@ -313,10 +360,16 @@ class RosterScreen(DeskScreen):
         self.reload()
 
     def action_add_staff(self) -> None:
+        self.as_lead(lambda: self._add_staff())
+
+    def _add_staff(self) -> None:
         categories = self.view.categories if self.view else {}
         self.app.push_screen(StaffFormScreen(None, categories), self._form_closed)
 
     def action_edit_staff(self) -> None:
+        self.as_lead(lambda: self._edit_staff())
+
+    def _edit_staff(self) -> None:
         staff = self.highlighted()
         if staff is None:
             self.say(t("roster.err_no_selection"), error=True)
@@ -333,6 +386,9 @@ class RosterScreen(DeskScreen):
         self.reload()
 
     def action_set_pin(self) -> None:
+        self.as_lead(lambda: self._set_pin())
+
+    def _set_pin(self) -> None:
         staff = self.highlighted()
         if staff is None:
             self.say(t("roster.err_no_selection"), error=True)

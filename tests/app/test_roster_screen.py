@@ -269,3 +269,46 @@ async def test_copy_right_after_changing_day_asks_about_the_day_shown(db_url):
         assert not isinstance(app.screen, ConfirmDialog), screen_text(app)
         assert seated(db_url, TODAY + timedelta(days=1)) == {"L2": "陳靜"}
         assert "陳靜" in seat_text(app, "L2")
+
+
+async def test_once_a_lead_has_a_pin_changes_need_it(db_url):
+    ids = make_team(db_url)
+    engine = open_database(db_url)
+    with session_scope(engine) as s:
+        roster.set_pin(s, ids["王麗"], "2468")
+    engine.dispose()
+    app = create_app(db_url)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_roster(app, pilot)
+        await pilot.press("1")  # seat the highlighted person at 左2
+        await settle(app, pilot)
+        assert "領班確認" in screen_text(app)
+        await pilot.press(*"1111", "enter")
+        await settle(app, pilot)
+        assert "密碼錯誤,還可再試 2 次" in screen_text(app)
+        assert seated(db_url) == {}  # nothing changed
+        await pilot.press(*"2468", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert list(seated(db_url)) == ["L2"]
+        await pilot.press("down", "2")  # within ten minutes: no PIN asked again
+        await settle(app, pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert set(seated(db_url)) == {"L2", "R2"}
+
+
+async def test_escape_from_the_lead_pin_changes_nothing(db_url):
+    ids = make_team(db_url)
+    engine = open_database(db_url)
+    with session_scope(engine) as s:
+        roster.set_pin(s, ids["王麗"], "2468")
+    engine.dispose()
+    app = create_app(db_url)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_roster(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert seated(db_url) == {}

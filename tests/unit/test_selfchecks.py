@@ -404,3 +404,14 @@ def test_the_lock_names_a_minute_when_signing_works_again(session, desk):
     named = (until.astimezone() + timedelta(seconds=59)).replace(second=0, microsecond=0)
     assert f"{named:%H:%M}" in str(info.value)
     assert sc.pin_lock(session, lead, now=named) is None  # at the minute named, signing works again
+
+
+def test_verify_lead_for_the_leads_own_work(session, desk):
+    lead = desk["劉主管"]
+    assert sc.verify_lead(session, lead.id, LEAD_PIN).name == "劉主管"
+    with pytest.raises(ValidationError, match="還可再試 2 次"):
+        sc.verify_lead(session, lead.id, "0000")
+    assert session.get(PinGuard, lead.id).failures == 1  # counted like a wrong sign-off PIN
+    receptionist = desk["王芳"]
+    with pytest.raises(ValidationError, match="不是在職的領班"):
+        sc.verify_lead(session, receptionist.id, LEAD_PIN)
