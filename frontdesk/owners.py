@@ -539,6 +539,21 @@ def classify(query: str) -> tuple[str, str]:
     return "none", q
 
 
+@lru_cache(maxsize=1)
+def _converters():
+    import opencc  # loaded on the first name search, not at start-up
+
+    return opencc.OpenCC("s2t"), opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=4096)
+def other_script(text: str) -> str:
+    """The same name in the other script: 刘德华 → 劉德華, 張偉 → 张伟 (unchanged when it is the same)."""
+    s2t, t2s = _converters()
+    traditional = s2t.convert(text)
+    return traditional if traditional != text else t2s.convert(text)
+
+
 def _split_honorific(text: str) -> tuple[str, str | None]:
     """王先生 → (王, M); 李女士 / 李小姐 / 李太太 → (李, F); anything else unchanged."""
     for word, gender in _HONORIFICS:
@@ -577,11 +592,14 @@ def _statements() -> dict[str, tuple]:
         ),
         "owner",
     )
-    by_name = and_(Owner.name >= lo, Owner.name < hi)
+    # A name typed in the other script (刘 for 劉, 張偉 for 张伟) matches too: two index ranges.
+    lo2, hi2 = bindparam("lo2", type_=String), bindparam("hi2", type_=String)
+    by_name = or_(and_(Owner.name >= lo, Owner.name < hi), and_(Owner.name >= lo2, Owner.name < hi2))
     out["name"] = (page(base.where(by_name).order_by(Owner.name, Owner.id)), "owner")
     out["honorific"] = (
         page(
-            base.where(by_name, Owner.surname == bindparam("surname", type_=String),
+            base.where(by_name,
+                       Owner.surname.in_([bindparam("surname", type_=String), bindparam("surname2", type_=String)]),
                        Owner.gender == bindparam("gender", type_=String)).order_by(Owner.name, Owner.id)
         ),
         "owner",
@@ -661,9 +679,11 @@ def _plan(query: str) -> tuple[str, dict] | None:
         return "unit", {"lo": key, "hi": key + _HIGH}
     if kind == "name":
         text, gender = _split_honorific(key)
+        other = other_script(text)
+        ranges = {"lo": text, "hi": text + _HIGH, "lo2": other, "hi2": other + _HIGH}
         if gender:
-            return "honorific", {"lo": text, "hi": text + _HIGH, "surname": text, "gender": gender}
-        return "name", {"lo": text, "hi": text + _HIGH}
+            return "honorific", ranges | {"surname": text, "surname2": other, "gender": gender}
+        return "name", ranges
     if kind == "pinyin":
         return ("pinyin1" if len(key) == 1 else "pinyin"), {"lo": key, "hi": key + _HIGH}
     return None

@@ -344,3 +344,20 @@ def test_search_on_postgresql(pg_engine):
         owners.update_owner(s, ids["wf"], 1, form)
     with pytest.raises(ValidationError), session_scope(pg_engine) as s:
         owners.add_unit(s, "3-2-1101")
+
+
+def test_a_name_typed_in_the_other_script_is_found(engine):
+    with session_scope(engine) as s:
+        owners.add_unit(s, "8-1-801")
+        owners.create_owner(s, OwnerForm(name="劉德華", gender="M", phone="13812340001", units="8-1-801"))
+        owners.create_owner(s, OwnerForm(name="张伟", gender="M", phone="13812340002", units="8-1-801"))
+        owners.create_owner(s, OwnerForm(name="歐陽娜娜", gender="F", phone="13812340003", units="8-1-801"))
+    with session_scope(engine) as s:
+        names = lambda q: [r.name for r in owners.search(s, q)]  # noqa: E731
+        assert names("刘") == ["劉德華"]
+        assert names("刘德华") == ["劉德華"]
+        assert names("劉") == ["劉德華"]
+        assert names("張偉") == ["张伟"]
+        assert names("欧阳") == ["歐陽娜娜"]
+        assert names("刘先生") == ["劉德華"]
+        assert names("刘女士") == []
