@@ -120,13 +120,13 @@ async def test_copy_yesterdays_roster(db_url):
         await pilot.press("x")  # 王麗 (first row) leaves 右1
         await settle(app, pilot)
         await pilot.press("c")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await settle(app, pilot)
         assert seated(db_url) == {"L2": "陳靜", "R2": "劉洋"}
         await pilot.press("c")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("y")
         await settle(app, pilot)
         assert seated(db_url) == {"L2": "陳靜", "R2": "劉洋", "R1": "王麗"}
@@ -138,7 +138,7 @@ async def test_add_staff_with_empty_name_shows_message_next_to_field(db_url):
     async with app.run_test(size=(140, 50)) as pilot:
         await open_roster(app, pilot)
         await pilot.press("a")
-        await pilot.pause()
+        await settle(app, pilot)
         form = app.screen
         assert isinstance(form, StaffFormScreen)
         await pilot.press("ctrl+s")
@@ -174,7 +174,7 @@ async def test_duplicate_name_keeps_what_was_typed(db_url):
     async with app.run_test(size=(140, 50)) as pilot:
         await open_roster(app, pilot)
         await pilot.press("down", "e")  # edit 陳靜
-        await pilot.pause()
+        await settle(app, pilot)
         form = app.screen
         assert isinstance(form, StaffFormScreen)
         name = form.query_one("#field-name", Input)
@@ -199,7 +199,7 @@ async def test_edit_conflict_is_told_in_the_form(db_url):
     async with app.run_test(size=(140, 50)) as pilot:
         await open_roster(app, pilot)
         await pilot.press("down", "enter")  # Enter edits too
-        await pilot.pause()
+        await settle(app, pilot)
         form = app.screen
         assert isinstance(form, StaffFormScreen)
         # another desk saves 陳靜 meanwhile
@@ -220,7 +220,7 @@ async def test_set_pin_twice_and_mismatch(db_url):
     async with app.run_test(size=(140, 50)) as pilot:
         await open_roster(app, pilot)
         await pilot.press("p")  # 王麗, the first row
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, PinScreen)
         await pilot.press(*"2468", "enter", *"2469", "enter")
         await settle(app, pilot)
