@@ -352,6 +352,8 @@ class ChecksScreen(DeskScreen):
             carried.display = False
         self._set_mode("run")
         self.query_one("#run-item", Static).set_class(view.signed, "-signed")
+        # A signed check is read only: its hint offers what can still be done, not the answer keys.
+        self.query_one("#run-hint", Static).update(t("checks.signed_hint") if view.signed else t("checks.run_hint"))
         if view.signed:
             self.say(t("checks.signed_read_only", lead=view.lead_name,
                        time=f"{view.signed_at.astimezone():%H:%M}" if view.signed_at else ""))

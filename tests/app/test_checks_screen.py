@@ -195,6 +195,7 @@ async def test_signed_is_read_only_and_a_correction_replaces_it(db_url):
         await pilot.press("enter")
         await settle(app, pilot)
         assert "不能修改" in screen_text(app)
+        assert "已簽核,只能查看" in screen_text(app) and "F 不合格" not in screen_text(app)
         await pilot.press("p")
         await pilot.pause()
         await pilot.press("escape")
