@@ -252,6 +252,8 @@ class Party:
     handoff_count: int
     apologised: bool
     words: str = ""  # the greeting to say to this party (a familiar owner by surname)
+    staff_name: str = ""  # who served it (set for leftovers, whose person may be off today's roster)
+    day: date | None = None  # the desk day it belongs to
 
     def waited(self, now: datetime) -> int:
         """Seconds waited: until served, or until ``now`` while still waiting."""
@@ -312,6 +314,7 @@ class Desk:
     offer: tuple[Party, str] | None  # the longest-waiting party someone can take now, and the seat
     figures: Figures
     latest: Party | None  # the party most recently greeted (for the greeting panel after a restart)
+    leftovers: tuple[Party, ...] = ()  # open or waiting from an earlier day (a crash, or forgotten), oldest first
 
     def states(self) -> dict[str, SeatState]:
         return {code: seat.state for code, seat in self.seats.items()}
@@ -376,7 +379,7 @@ def _duties(staff: Staff) -> tuple[str, ...]:
     return tuple(d for d in (staff.duties or "").replace(",", " ").split() if d)
 
 
-def _party(enc: Encounter, owners: Mapping[int, Owner]) -> Party:
+def _party(enc: Encounter, owners: Mapping[int, Owner], staff_names: Mapping[int, str] | None = None) -> Party:
     owner = owners.get(enc.owner_id) if enc.owner_id is not None else None
     return Party(
         id=enc.id,
@@ -396,7 +399,16 @@ def _party(enc: Encounter, owners: Mapping[int, Owner]) -> Party:
         handoff_count=enc.handoff_count,
         apologised=enc.apologised,
         words=greeting_words(enc.guest_type, owner),
+        staff_name=(staff_names or {}).get(enc.staff_id, "") if enc.staff_id is not None else "",
+        day=enc.day,
     )
+
+
+def _staff_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {s.id: s.name for s in session.exec(select(Staff).where(col(Staff.id).in_(wanted))).all()}
 
 
 def _owners(session: Session, ids: Iterable[int | None]) -> dict[int, Owner]:
@@ -413,8 +425,9 @@ class _State:
     desk_row: DeskState | None
     roster: dict[str, Staff]
     statuses: dict[int, StaffStatus]
-    open: list[Encounter]  # waiting and open, arrival order
+    open: list[Encounter]  # today's waiting and open, arrival order
     day: date
+    leftovers: list[Encounter] = field(default_factory=list)  # waiting or open from another day
 
     @property
     def pointer(self) -> str | None:
@@ -470,7 +483,11 @@ def _read(session: Session, desk: str, day: date) -> _State:
         .order_by(Encounter.arrived_at, Encounter.id)
         .execution_options(populate_existing=True)
     ).all()
-    return _State(desk_row, roster, statuses, list(open_rows), day)
+    # An encounter left open on an earlier day (a crash, or forgotten) must not hold today's seats or
+    # line: it is kept apart, shown as a leftover and closed with close_leftover().
+    today = [e for e in open_rows if e.day == day]
+    leftovers = [e for e in open_rows if e.day != day]
+    return _State(desk_row, roster, statuses, today, day, leftovers)
 
 
 def figures(session: Session, day: date, desk: str = DESK) -> Figures:
@@ -546,6 +563,9 @@ def snapshot(session: Session, *, desk: str = DESK, now: datetime | None = None)
     offer = (parties[offered[0].key], offered[1]) if offered is not None else None
     serving = [p for p in parties.values() if p.state == "open" and p.started_at is not None]
     latest = max(serving, key=lambda p: (p.started_at, p.id)) if serving else None
+    left_owners = _owners(session, (e.owner_id for e in st.leftovers))
+    left_staff = _staff_names(session, (e.staff_id for e in st.leftovers))
+    leftovers = tuple(_party(e, left_owners, left_staff) for e in st.leftovers)
     return Desk(
         desk=desk,
         day=day,
@@ -557,6 +577,7 @@ def snapshot(session: Session, *, desk: str = DESK, now: datetime | None = None)
         offer=offer,
         figures=figures(session, day, desk),
         latest=latest,
+        leftovers=leftovers,
     )
 
 
@@ -1021,3 +1042,83 @@ def cancel_waiting(
 def handoffs_of(session: Session, encounter_id: int) -> list[Handoff]:
     """The hand-offs of one encounter, in order (for the reports)."""
     return list(session.exec(select(Handoff).where(Handoff.encounter_id == encounter_id).order_by(Handoff.at, Handoff.id)).all())
+
+
+def close_leftover(
+    session: Session,
+    encounter_id: int,
+    *,
+    outcome: str,
+    category: str = "",
+    desk: str = DESK,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Result:
+    """Close an encounter left open (or waiting) from an earlier day: finished with a category and outcome,
+    or ``outcome="left"`` for a party that went away.
+
+    Its end time is unknown, so ``ended_at`` stays empty (the day's service times are not stretched
+    over the night) and the note says when it was closed. Today's seats, rotation and line are untouched.
+    """
+    now = _now(now)
+    day = local_day(now)
+    if outcome != "left":
+        _check_category(category)
+        if outcome not in FINISH_OUTCOMES:
+            raise ValidationError({"outcome": t("queue.err_outcome", value=outcome or "—")})
+    elif category:
+        _check_category(category)
+    _begin(session, desk, day, expected_version, now)
+    st = _read(session, desk, day)
+    enc = next((e for e in st.leftovers if e.id == encounter_id), None)
+    if enc is None:
+        raise ValidationError({"encounter": t("queue.err_encounter_not_open")})
+    closed_at = now.astimezone().strftime("%Y-%m-%d %H:%M")
+    note = _clip(t("queue.note_closed_late", at=closed_at), NOTE_MAX)
+    _save_encounter(session, enc, state="closed", category=category or enc.category, outcome=outcome,
+                    ended_at=None, note=note)
+    session.flush()
+    owner = _owners(session, [enc.owner_id]).get(enc.owner_id) if enc.owner_id else None
+    who = owner.name if owner is not None else (enc.party_label or t(f"queue.guest.{enc.guest_type}"))
+    return Result(t("queue.msg_leftover_closed", who=who, day=enc.day.strftime("%m-%d"),
+                    outcome=t(f"queue.outcome.{outcome}")))
+
+
+def set_owner(
+    session: Session,
+    encounter_id: int,
+    owner_id: int | None,
+    *,
+    desk: str = DESK,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Result:
+    """Attach (or change, or clear) the owner of today's open or waiting encounter.
+
+    The receptionist learns who it is during the conversation. A party greeted as a visitor who
+    turns out to be an owner becomes an owner; a VIP, inspection or superior keeps its type.
+    """
+    now = _now(now)
+    day = local_day(now)
+    owner = _check_owner(session, owner_id)
+    _begin(session, desk, day, expected_version, now)
+    st = _read(session, desk, day)
+    enc = next((e for e in st.open if e.id == encounter_id), None)
+    if enc is None:
+        raise ValidationError({"encounter": t("queue.err_encounter_not_open")})
+    values: dict[str, object] = {"owner_id": owner_id}
+    if owner is not None and enc.guest_type == "visitor":
+        values["guest_type"] = "owner"
+    _save_encounter(session, enc, **values)
+    session.flush()
+    staff = next((s for s in st.roster.values() if s.id == enc.staff_id), None) if enc.staff_id else None
+    greeting = _greeting("handoff" if enc.handoff_count else "stand", enc, owner, staff)
+    if owner is None:
+        return Result(t("queue.msg_owner_cleared", seat=_seat_name(enc.seat) if enc.seat else "—"), greeting)
+    return Result(t("queue.msg_owner_set", seat=_seat_name(enc.seat) if enc.seat else "—", who=owner.name), greeting)
+
+
+def covering(desk: Desk, seat: str, category: str) -> list[str]:
+    """The other seats on duty today whose person covers ``category``, whatever their state (rotation order)."""
+    return [c for c in rotation.seats_after(desk.pointer)
+            if c != seat and desk.seats[c].staffed and category in desk.seats[c].duties]

@@ -8,7 +8,10 @@ Keys (all in the footer and F1): A owner arrives (find them by unit or phone
 digits, Enter), V visitor, G VIP, I inspection, U superior; 1–4 or ←→ pick a
 seat (1 左2, 2 右2, 3 左1, 4 右1, as on F8); D the party came straight to that
 seat; H hand off; F finish; B task in hand, E free, X away; W take the
-longest-waiting party; L a waiting party left; P phrases and the cue card.
+longest-waiting party; L a waiting party left; P phrases and the cue card;
+O record (or change) the owner the selected seat is serving; Y go through the
+encounters left unfinished from an earlier day (1–5 finish, L left, N next).
+In the arrival dialog Tab / Ctrl+T changes the guest type.
 
 Every change goes through :mod:`frontdesk.deskqueue` in ``app.run_db`` with
 the desk version this screen last read, so a second desk (or a second press
@@ -41,6 +44,7 @@ from frontdesk.screens.queue_dialogs import (
     FinishDialog,
     HandoffDialog,
     LeftDialog,
+    LeftoverDialog,
     OfferDialog,
     OwnerChoice,
     PhrasesDialog,
@@ -104,6 +108,8 @@ class QueueScreen(DeskScreen):
         Binding("w", "take", "queue.key.take", id="queue.take"),
         Binding("l", "left", "queue.key.left", show=False, id="queue.left"),
         Binding("p", "phrases", "queue.key.phrases", id="queue.phrases"),
+        Binding("o", "owner", "queue.key.owner", show=False, id="queue.owner"),
+        Binding("y", "leftovers", "queue.key.leftovers", show=False, id="queue.leftovers"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -176,7 +182,10 @@ class QueueScreen(DeskScreen):
             self.reload()
 
     def _show(self, desk: Desk) -> None:
+        first = self.desk is None
         self.desk = desk
+        if first and desk.leftovers:  # the start of a shift: say so once, without a dialog in the way
+            self.say(self._leftovers_text(desk), error=True)
         if self.greeting is None and desk.latest is not None:
             self.greeting = self._greeting_of_latest(desk)
         self._draw()
@@ -258,14 +267,24 @@ class QueueScreen(DeskScreen):
         text.append(t("queue.quick_more"), style="dim italic")
         return text
 
+    @staticmethod
+    def _leftovers_text(desk: Desk) -> str:
+        count = len(desk.leftovers)
+        yesterday = desk.day.toordinal() - 1
+        all_yesterday = all(p.day is not None and p.day.toordinal() == yesterday for p in desk.leftovers)
+        return t("queue.leftovers_yesterday" if all_yesterday else "queue.leftovers_earlier", count=count)
+
     def _draw_line(self, now: datetime) -> None:
         desk = self.desk
         line = self.query_one("#queue-line", Static)
+        head = Text()
+        if desk.leftovers:
+            head.append(self._leftovers_text(desk) + "\n", style="bold yellow")
         if not desk.waiting:
-            line.update(Text(t("queue.waiting_empty"), style="dim"))
+            line.update(head + Text(t("queue.waiting_empty"), style="dim"))
         else:
             limit = self.app.settings.wait_apology_seconds
-            text = Text()
+            text = head
             for n, party in enumerate(desk.waiting, start=1):
                 waited = party.waited(now)
                 row = t("queue.waiting_row", n=n, who=party.who, since=party.arrived_at.astimezone().strftime("%H:%M"),
@@ -320,6 +339,7 @@ class QueueScreen(DeskScreen):
         *args,
         dialog: QueueDialog | None = None,
         select: str | None = None,
+        after: Callable[[], None] | None = None,
         **kwargs,
     ) -> None:
         """Run a desk action with the version this screen last read, then show the new desk."""
@@ -348,6 +368,8 @@ class QueueScreen(DeskScreen):
             self._show(desk)
             if result.offer is not None:
                 self._offer(*result.offer)
+            elif after is not None:
+                after()
 
         def failed(exc: BaseException) -> bool:
             self._pending -= 1
@@ -392,9 +414,14 @@ class QueueScreen(DeskScreen):
     # --- actions -------------------------------------------------------------
     def action_arrive(self, guest_type: str) -> None:
         def submit(choice: OwnerChoice, dialog: QueueDialog) -> None:
-            self._act(deskqueue.arrive, guest_type=guest_type, owner_id=choice.owner_id, dialog=dialog)
+            self._act(deskqueue.arrive, guest_type=choice.guest_type, owner_id=choice.owner_id, dialog=dialog)
 
-        self.app.push_screen(ArrivalDialog(t("queue.arrival_title"), submit))
+        def title(guest: str) -> str:
+            if guest == "owner":
+                return t("queue.arrival_title")
+            return t("queue.arrival_title_guest", guest=t(f"queue.guest.{guest}"))
+
+        self.app.push_screen(ArrivalDialog(title, submit, guest_type=guest_type))
 
     def action_quick(self, guest_type: str) -> None:
         self._act(deskqueue.arrive, guest_type=guest_type)
@@ -415,9 +442,49 @@ class QueueScreen(DeskScreen):
         seat = view.code
 
         def submit(choice: OwnerChoice, dialog: QueueDialog) -> None:
-            self._act(deskqueue.direct, seat, owner_id=choice.owner_id, dialog=dialog)
+            self._act(deskqueue.direct, seat, guest_type=choice.guest_type, owner_id=choice.owner_id, dialog=dialog)
 
-        self.app.push_screen(ArrivalDialog(t("queue.direct_title", seat=seat_label(seat), name=view.staff_name), submit))
+        self.app.push_screen(ArrivalDialog(t("queue.direct_title", seat=seat_label(seat), name=view.staff_name), submit,
+                                           guest_type="owner"))
+
+    def action_owner(self) -> None:
+        """Record (or change) the owner the selected seat is serving: the arrival dialog's search."""
+        if not self._needs_party():
+            return
+        view = self._view()
+        party = view.party
+
+        def submit(choice: OwnerChoice, dialog: QueueDialog) -> None:
+            self._act(deskqueue.set_owner, party.id, choice.owner_id, dialog=dialog)
+
+        self.app.push_screen(ArrivalDialog(t("queue.owner_title", seat=seat_label(view.code), name=view.staff_name,
+                                             who=party.who), submit))
+
+    def action_leftovers(self, index: int = 0) -> None:
+        """Go through the encounters left open from an earlier day, one dialog each (reusing the finish dialog)."""
+        leftovers = self.desk.leftovers if self.desk is not None else ()
+        if not leftovers:
+            self.say(t("queue.err_no_leftovers"), error=True)
+            return
+        index %= len(leftovers)
+        party = leftovers[index]
+        codes = [c.code for c in self.categories]
+        initial = party.category if party.category in codes else codes[0]
+
+        def submit(choice, dialog: QueueDialog) -> None:
+            category = "" if choice.outcome == "left" else choice.category
+            self._act(deskqueue.close_leftover, party.id, category=category, outcome=choice.outcome, dialog=dialog,
+                      after=lambda: self._next_leftover(index))
+
+        def skip(dialog: QueueDialog) -> None:
+            dialog.dismiss(None)
+            self.action_leftovers(index + 1)
+
+        self.app.push_screen(LeftoverDialog(party, index + 1, len(leftovers), self.categories, initial, submit, skip))
+
+    def _next_leftover(self, index: int) -> None:
+        if self.desk is not None and self.desk.leftovers:
+            self.action_leftovers(index)
 
     def action_handoff(self) -> None:
         if not self._needs_party():

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from frontdesk import deskqueue
 from frontdesk.deskqueue import FINISH_OUTCOMES, Desk, Party, format_duration
 from frontdesk.i18n import t
+from frontdesk.models import GUEST_TYPES
 from frontdesk.roster import Category, seat_label
 from frontdesk.rotation import STANDING_ORDER
 from frontdesk.widgets.base import translate_bindings
@@ -72,20 +73,30 @@ class QueueDialog(ModalScreen):
 class OwnerChoice:
     owner_id: int | None
     name: str = ""
+    guest_type: str = "owner"
 
 
 class ArrivalDialog(QueueDialog):
-    """Type a unit, the last phone digits or a name; Enter greets (an empty search: a general greeting)."""
+    """Type a unit, the last phone digits or a name; Enter greets (an empty search: a general greeting).
+
+    With ``guest_type`` the dialog shows the guest type and Tab / Ctrl+T (Shift+Tab back) cycles it
+    (owner → visitor → VIP → inspection → superior), so A pressed for a VIP is corrected without Esc.
+    ``title`` may be a function of the guest type.
+    """
 
     SEARCH_DELAY = 0.12
     BINDINGS = [
         Binding("down", "move(1)", "queue.key.seat_next", show=False, id="queue.arrival_down"),
         Binding("up", "move(-1)", "queue.key.seat_prev", show=False, id="queue.arrival_up"),
+        Binding("tab,ctrl+t", "guest(1)", "queue.key.guest_next", show=False, id="queue.arrival_guest_next"),
+        Binding("shift+tab", "guest(-1)", "queue.key.guest_prev", show=False, id="queue.arrival_guest_prev"),
     ]
 
-    def __init__(self, title: str, submit: Callable[[OwnerChoice, QueueDialog], None]) -> None:
+    def __init__(self, title: str | Callable[[str], str], submit: Callable[[OwnerChoice, QueueDialog], None],
+                 guest_type: str | None = None) -> None:
         super().__init__()
-        self.title_text = title
+        self.title_of = title if callable(title) else (lambda _guest, text=title: text)
+        self.guest_type = guest_type
         self.submit = submit
         self.rows: list = []
         self._timer: Timer | None = None
@@ -95,7 +106,9 @@ class ArrivalDialog(QueueDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(self.title_text), classes="dialog-title")
+            yield Static(Text(self.title_of(self.guest_type or "owner")), classes="dialog-title", id="arrival-title")
+            if self.guest_type is not None:
+                yield Static(self._guest_line(), id="arrival-guest")
             yield Static(t("queue.search_label"))
             yield Input(id="arrival-search")
             yield OptionList(id="arrival-results")
@@ -105,6 +118,25 @@ class ArrivalDialog(QueueDialog):
     def on_mount(self) -> None:
         self._fill([])
         self.query_one("#arrival-search", Input).focus()
+
+    @property
+    def title_text(self) -> str:
+        return self.title_of(self.guest_type or "owner")
+
+    def _guest_line(self) -> Text:
+        line = Text(t("queue.guest_type_label") + " ")
+        for code in GUEST_TYPES:
+            line.append(f" {t(f'queue.guest.{code}')} ", style="bold reverse" if code == self.guest_type else "dim")
+            line.append(" ")
+        return line
+
+    def action_guest(self, step: int) -> None:
+        if self.guest_type is None or self.busy:
+            return
+        index = GUEST_TYPES.index(self.guest_type)
+        self.guest_type = GUEST_TYPES[(index + step) % len(GUEST_TYPES)]
+        self.query_one("#arrival-guest", Static).update(self._guest_line())
+        self.query_one("#arrival-title", Static).update(Text(self.title_text))
 
     def _fill(self, rows: list) -> None:
         self.rows = rows
@@ -173,11 +205,12 @@ class ArrivalDialog(QueueDialog):
             return
         options = self.query_one("#arrival-results", OptionList)
         option = options.highlighted_option
-        choice = OwnerChoice(None)
+        guest = self.guest_type or "owner"
+        choice = OwnerChoice(None, guest_type=guest)
         if option is not None and option.id and option.id.startswith("owner-"):
             owner_id = int(option.id.removeprefix("owner-"))
             row = next((r for r in self.rows if r.id == owner_id), None)
-            choice = OwnerChoice(owner_id, row.name if row else "")
+            choice = OwnerChoice(owner_id, row.name if row else "", guest)
         self.busy = True
         self.submit(choice, self)
 
@@ -257,6 +290,10 @@ class HandoffDialog(QueueDialog):
         if proposed is not None:
             view = self.desk.seats[proposed]
             note.update(Text(t("queue.handoff_proposed", seat=seat_label(proposed), name=view.staff_name, category=name)))
+        elif covering := deskqueue.covering(self.desk, self.seat, category):
+            names = "、".join(t("queue.handoff_cover_who", seat=seat_label(c), name=self.desk.seats[c].staff_name,
+                                 state=t(f"queue.state.{self.desk.seats[c].state.value}")) for c in covering)
+            note.update(Text(t("queue.handoff_none_free", category=name, names=names)))
         else:
             note.update(Text(t("queue.handoff_none", category=name)))
         self.query_one("#handoff-reason", Input).placeholder = t("queue.handoff_default_reason", category=name)
@@ -322,10 +359,18 @@ class FinishDialog(QueueDialog):
         self.initial = initial
         self.submit = submit
 
+    def _title(self) -> Text:
+        return Text(t("queue.finish_title", who=self.party.who, seat=seat_label(self.seat), name=self.staff_name))
+
+    def _hint(self) -> str:
+        return t("queue.finish_hint")
+
+    def _more_outcomes(self, outcomes: Text) -> None:
+        """Subclasses add outcome keys of their own."""
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(t("queue.finish_title", who=self.party.who, seat=seat_label(self.seat),
-                                name=self.staff_name)), classes="dialog-title")
+            yield Static(self._title(), classes="dialog-title")
             yield Label(t("queue.finish_category"))
             yield OptionList(*_category_options(self.categories), id="finish-categories")
             yield Label(t("queue.finish_outcome"))
@@ -333,9 +378,10 @@ class FinishDialog(QueueDialog):
             for i, code in enumerate(FINISH_OUTCOMES, start=1):
                 outcomes.append(f" {i} ", style="bold reverse")
                 outcomes.append(f" {t(f'queue.outcome.{code}')}   ")
+            self._more_outcomes(outcomes)
             yield Static(outcomes, id="finish-outcomes")
             yield self.error_line()
-            yield Static(t("queue.finish_hint"), classes="dialog-hint")
+            yield Static(self._hint(), classes="dialog-hint")
 
     def on_mount(self) -> None:
         options = self.query_one("#finish-categories", OptionList)
@@ -350,6 +396,41 @@ class FinishDialog(QueueDialog):
         category = option.id.removeprefix("cat-") if option is not None and option.id else ""
         self.busy = True
         self.submit(FinishChoice(category, outcome), self)
+
+
+class LeftoverDialog(FinishDialog):
+    """An encounter left open from an earlier day: 1–5 finish it as usual, L the party left, N the next one."""
+
+    BINDINGS = [
+        Binding("l", "outcome('left')", "queue.key.leftover_left", show=False, id="queue.leftover_left"),
+        Binding("n", "skip", "queue.key.leftover_next", show=False, id="queue.leftover_next"),
+    ]
+
+    def __init__(self, party: Party, number: int, total: int, categories: Sequence[Category], initial: str,
+                 submit: Callable[[FinishChoice, QueueDialog], None], skip: Callable[[QueueDialog], None]) -> None:
+        super().__init__(party, party.seat, party.staff_name, categories, initial, submit)
+        self.number, self.total, self.skip = number, total, skip
+
+    def _title(self) -> Text:
+        p = self.party
+        arrived = p.arrived_at.astimezone()
+        text = Text(t("queue.leftover_title", n=self.number, total=self.total, day=arrived.strftime("%m-%d"),
+                      time=arrived.strftime("%H:%M"), seat=seat_label(p.seat) if p.seat else "", name=p.staff_name,
+                      who=p.who))
+        if p.state == "waiting":
+            text.append(" " + t("queue.leftover_waiting"), style="yellow")
+        return text
+
+    def _hint(self) -> str:
+        return t("queue.leftover_hint")
+
+    def _more_outcomes(self, outcomes: Text) -> None:
+        outcomes.append(" L ", style="bold reverse")
+        outcomes.append(f" {t('queue.leftover_left')}")
+
+    def action_skip(self) -> None:
+        if not self.busy:
+            self.skip(self)
 
 
 # --- a freed seat is offered the longest-waiting party -------------------------------------

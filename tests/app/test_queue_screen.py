@@ -10,10 +10,17 @@ from sqlmodel import select
 from frontdesk import deskqueue, owners, roster
 from frontdesk.app import create_app
 from frontdesk.db import session_scope
-from frontdesk.models import Encounter, Handoff
+from frontdesk.models import Encounter, Handoff, Owner
 from frontdesk.rotation import SeatState
 from frontdesk.screens.queue import QueueScreen
-from frontdesk.screens.queue_dialogs import ArrivalDialog, FinishDialog, HandoffDialog, OfferDialog, PhrasesDialog
+from frontdesk.screens.queue_dialogs import (
+    ArrivalDialog,
+    FinishDialog,
+    HandoffDialog,
+    LeftoverDialog,
+    OfferDialog,
+    PhrasesDialog,
+)
 from tests.screen import screen_text
 
 TEAM = [
@@ -336,3 +343,138 @@ async def test_narrow_terminal_keeps_each_seats_time_and_the_footer_keys(seeded,
         assert sum(row.count("已 1:05") for row in card_rows) == 4, "\n".join(card_rows)
         footer = rows[-1]
         assert "w 排隊" in footer and "p 用語" in footer, footer
+
+
+def leave_yesterday_open(engine, clock: Clock) -> None:
+    """Yesterday 趙敏 (not on today's roster) was serving 王小明 at 左2 and a visitor waited; the app crashed."""
+    yesterday = clock.now - timedelta(days=1)
+    with session_scope(engine) as s:
+        staff = roster.create_staff(s, roster.StaffForm(name="趙敏", gender="F", duties=["inquiry"]))
+        roster.set_seat(s, deskqueue.local_day(yesterday), "L2", staff.id)
+    with session_scope(engine) as s:
+        owner = owners.search(s, "5678", limit=1)[0]
+        deskqueue.arrive(s, owner_id=owner.id, now=yesterday)
+    with session_scope(engine) as s:
+        s.add(Encounter(day=deskqueue.local_day(yesterday), state="waiting", guest_type="visitor",
+                        arrived_at=yesterday + timedelta(minutes=5)))
+
+
+async def test_leftovers_from_yesterday_are_shown_and_gone_through_with_y(seeded, monkeypatch):
+    monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
+    clock = Clock()
+    app = create_app(seeded)
+    leave_yesterday_open(app.engine, clock)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await start(app, pilot, clock)
+        text = screen_text(app)
+        assert "昨日未完成的接待 2 宗" in text and "按 Y" in text
+        # They do not block today: the first arrival is greeted by 左2 王芳, no one waits.
+        text = await press(app, pilot, "v")
+        assert "左2 王芳 起身接待 來賓" in text and screen.desk.waiting == ()
+
+        # Y opens the oldest; N goes to the next one and back.
+        await press(app, pilot, "y")
+        assert isinstance(app.screen, LeftoverDialog)
+        text = screen_text(app)
+        assert "未完成的接待 1/2" in text and "趙敏" in text and "王小明" in text
+        text = await press(app, pilot, "n")
+        assert "未完成的接待 2/2" in text and "當時在排隊" in text
+        await press(app, pilot, "n")
+
+        # Finish 王小明 (1: answered), then the visitor left (L): 3 keys for two leftovers.
+        text = await press(app, pilot, "1")
+        assert isinstance(app.screen, LeftoverDialog) and "未完成的接待 1/1" in text
+        text = await press(app, pilot, "l")
+        assert isinstance(app.screen, QueueScreen)
+        assert "昨日未完成的接待" not in text and screen.desk.leftovers == ()
+        text = await press(app, pilot, "y")
+        assert "沒有之前未完成的接待" in text
+
+    with session_scope(app.engine) as s:
+        rows = s.exec(select(Encounter).where(Encounter.day < deskqueue.local_day(clock.now))
+                      .order_by(Encounter.id)).all()
+        assert [(e.state, e.outcome) for e in rows] == [("closed", "answered"), ("closed", "left")]
+
+
+async def test_record_the_owner_of_an_open_encounter_with_o(seeded, monkeypatch):
+    monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
+    clock = Clock()
+    app = create_app(seeded)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await start(app, pilot, clock)
+        await press(app, pilot, "v")
+        assert screen.selected == "L2"
+        # O, the last four phone digits, Enter (6 keys): the seat card and the greeting name 王小明.
+        await press(app, pilot, "o")
+        assert isinstance(app.screen, ArrivalDialog) and "記下業主:左2 王芳 正在接待 來賓" in screen_text(app)
+        assert "客人類型" not in screen_text(app)
+        await press(app, pilot, *"5678", delay=0.2)
+        text = await press(app, pilot, "enter")
+        assert isinstance(app.screen, QueueScreen)
+        assert "已記為 王小明" in text and "王先生,您好!" in text
+        assert screen.desk.seats["L2"].party.owner_name == "王小明"
+        assert "· 王小明" in text  # the seat card
+        # On a seat that serves no one, O says so.
+        text = await press(app, pilot, "3", "o")
+        assert "左1 張偉 目前沒有正在接待的客人" in text and isinstance(app.screen, QueueScreen)
+        # Another desk changed the queue meanwhile: refused inside the dialog, nothing stored.
+        await press(app, pilot, "1", "o")
+        with session_scope(app.engine) as s:
+            deskqueue.arrive(s, now=clock())
+        await press(app, pilot, *"4321", delay=0.2)
+        text = await press(app, pilot, "enter")
+        assert "另一個前台" in text
+    with session_scope(app.engine) as s:
+        enc = s.exec(select(Encounter).where(Encounter.seat == "L2")).one()
+        assert enc.guest_type == "owner" and s.get(Owner, enc.owner_id).name == "王小明"
+
+
+async def test_arrival_dialog_changes_the_guest_type_with_tab(seeded, monkeypatch):
+    monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
+    clock = Clock()
+    app = create_app(seeded)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await start(app, pilot, clock)
+        # A pressed for a VIP: Tab, Tab, Enter (4 keys in all), no Esc.
+        await press(app, pilot, "a")
+        dialog = app.screen
+        assert isinstance(dialog, ArrivalDialog) and dialog.guest_type == "owner"
+        assert "客人類型" in screen_text(app)
+        await press(app, pilot, "tab", "tab")
+        assert dialog.guest_type == "vip" and "貴賓到訪" in screen_text(app)
+        await press(app, pilot, "shift+tab", "ctrl+t")
+        assert dialog.guest_type == "vip"
+        text = await press(app, pilot, "enter")
+        assert "左2 王芳 起身接待 貴賓" in text and "15 度鞠躬禮" in text
+        # The direct dialog too: 4, D, Tab (visitor), Enter.
+        await press(app, pilot, "4", "d", "tab")
+        text = await press(app, pilot, "enter")
+        assert "直接找 右1 陳靜" in text and "欠身禮" in text
+    with session_scope(app.engine) as s:
+        assert [e.guest_type for e in s.exec(select(Encounter).order_by(Encounter.id)).all()] == ["vip", "visitor"]
+
+
+async def test_handoff_message_says_whether_the_colleague_is_busy_or_there_is_none(seeded, monkeypatch):
+    monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
+    clock = Clock()
+    app = create_app(seeded)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await start(app, pilot, clock)
+        await press(app, pilot, "v", "v", "1", "h")  # 王芳 and 李娜 serve; 王芳 hands off
+        assert isinstance(app.screen, HandoffDialog)
+        text = screen_text(app)  # 報修: 李娜 covers it but is serving
+        assert "負責「報修」的同事現在都沒空(右2 李娜 接待中)" in text
+        assert "沒有其他在崗同事負責「報修」" not in text
+        text = await press(app, pilot, *["down"] * 7)  # 裝修及搬遷: no one covers it
+        assert "今天沒有其他在崗同事負責「裝修及搬遷」" in text
+        await press(app, pilot, "escape")
+
+
+async def test_footer_stays_readable_at_140_columns(seeded):
+    clock = Clock()
+    app = create_app(seeded)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await start(app, pilot, clock)
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("a 業主到訪", "h 轉介", "f 完成", "w 排隊", "p 用語"):
+            assert key in footer, footer

@@ -673,3 +673,132 @@ def test_random_shifts_on_the_database_obey_the_rotation(engine):
         settings=settings(max_examples=15, stateful_step_count=25, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow]),
     )
+
+
+# --- leftovers from an earlier day ------------------------------------------------------
+
+
+def _yesterday_left_open(engine) -> tuple[int, int, int]:
+    """Yesterday 王芳 (L2) served an owner and a visitor waited; the app crashed. Today only 李娜 and 張偉
+    are on the roster (王芳 is off). Returns (open id, waiting id, owner id)."""
+    yesterday = T0 - timedelta(days=1)
+    with session_scope(engine) as s:
+        ids = {}
+        for name, gender, seat, duties in TEAM:
+            staff = Staff(name=name, surname=name[0], gender=gender, duties=duties)
+            s.add(staff)
+            s.flush()
+            ids[seat] = staff.id
+            s.add(RosterEntry(day=dq.local_day(yesterday), seat=seat, staff_id=staff.id))
+            if seat in ("R2", "L1"):
+                s.add(RosterEntry(day=DAY, seat=seat, staff_id=staff.id))
+    owner = add_owner(engine)
+    act(engine, dq.arrive, owner_id=owner, now=yesterday)
+    for minute in (1, 2, 3):
+        act(engine, dq.arrive, guest_type="visitor", now=yesterday + timedelta(minutes=minute))
+    waiting = act(engine, dq.arrive, guest_type="visitor", now=yesterday + timedelta(minutes=4))
+    assert waiting.greeting.kind == "wait"
+    with session_scope(engine) as s:  # the other three were finished; the owner and the waiting visitor were not
+        for enc in s.exec(select(Encounter).where(Encounter.state == "open", Encounter.seat != "L2")).all():
+            enc.state = "closed"
+        opened = s.exec(select(Encounter.id).where(Encounter.state == "open")).one()
+    return opened, waiting.greeting.party_id, owner
+
+
+def test_leftovers_from_yesterday_are_shown_apart_and_do_not_block_today(engine):
+    opened, waiting, _owner = _yesterday_left_open(engine)
+    d = desk(engine)
+    assert [p.id for p in d.leftovers] == [opened, waiting]
+    assert d.leftovers[0].staff_name == "王芳" and d.leftovers[0].owner_name == "王小明"
+    assert d.leftovers[0].day == DAY - timedelta(days=1)
+    assert d.waiting == () and d.figures.waiting == 0
+    assert d.seats["R2"].state is SeatState.FREE and d.next_seat == "R2"
+    # Today's arrivals go round as usual: no one waits behind yesterday's visitor.
+    assert act(engine, dq.arrive, now=at(1)).greeting.seat == "R2"
+    assert act(engine, dq.arrive, now=at(2)).greeting.seat == "L1"
+
+
+def test_closing_leftovers_finished_or_left(engine):
+    opened, waiting, _owner = _yesterday_left_open(engine)
+    v = desk(engine).version
+    result = act(engine, dq.close_leftover, opened, category="inquiry", outcome="answered", now=at(1),
+                 expected_version=v)
+    assert "王小明" in result.message
+    act(engine, dq.close_leftover, waiting, outcome="left", now=at(2))
+    assert desk(engine, at(3)).leftovers == ()
+    with session_scope(engine) as s:
+        enc = s.get(Encounter, opened)
+        assert (enc.state, enc.category, enc.outcome, enc.ended_at) == ("closed", "inquiry", "answered", None)
+        assert enc.note  # says when it was closed
+        assert s.get(Encounter, waiting).outcome == "left"
+    # Yesterday's figures are not stretched by a service time over the night.
+    with session_scope(engine) as s:
+        assert dq.figures(s, DAY - timedelta(days=1)).avg_service is None
+
+
+def test_closing_leftovers_refusals(engine):
+    opened, _waiting, _owner = _yesterday_left_open(engine)
+    v = desk(engine).version
+    with pytest.raises(ValidationError):
+        act(engine, dq.close_leftover, opened, category="nonsense", outcome="answered", now=at(1))
+    with pytest.raises(ValidationError):
+        act(engine, dq.close_leftover, opened, category="inquiry", outcome="left-ish", now=at(1))
+    with pytest.raises(ConflictError):
+        act(engine, dq.close_leftover, opened, category="inquiry", outcome="answered", now=at(1),
+            expected_version=v + 5)
+    today = act(engine, dq.arrive, now=at(2)).greeting.party_id
+    with pytest.raises(ValidationError):  # today's encounter is not a leftover
+        act(engine, dq.close_leftover, today, category="inquiry", outcome="answered", now=at(3))
+    act(engine, dq.close_leftover, opened, category="inquiry", outcome="answered", now=at(4))
+    with pytest.raises(ValidationError):  # already closed
+        act(engine, dq.close_leftover, opened, category="inquiry", outcome="answered", now=at(5))
+
+
+# --- attaching the owner to an open encounter ---------------------------------------------
+
+
+def test_attach_and_change_the_owner_of_an_open_encounter(engine, team):
+    result = act(engine, dq.arrive, guest_type="visitor", now=T0)
+    party = result.greeting.party_id
+    owner = add_owner(engine, "王小明", "M")
+    v = desk(engine).version
+    result = act(engine, dq.set_owner, party, owner, now=at(1), expected_version=v)
+    assert "王小明" in result.message and result.greeting.words == "王先生,您好!"
+    d = desk(engine, at(1))
+    seat = d.seats["L2"].party
+    assert seat.owner_name == "王小明" and seat.who == "王小明" and seat.guest_type == "owner"
+    other = add_owner(engine, "李美華", "F", familiar=False)
+    act(engine, dq.set_owner, party, other, now=at(2))
+    assert desk(engine, at(2)).seats["L2"].party.owner_name == "李美華"
+    act(engine, dq.set_owner, party, None, now=at(3))
+    assert desk(engine, at(3)).seats["L2"].party.owner_name == ""
+
+
+def test_attach_owner_keeps_a_vip_and_refuses_stale_or_closed(engine, team):
+    party = act(engine, dq.arrive, guest_type="vip", now=T0).greeting.party_id
+    owner = add_owner(engine)
+    v = desk(engine).version
+    act(engine, dq.set_owner, party, owner, now=at(1), expected_version=v)
+    assert desk(engine, at(1)).seats["L2"].party.guest_type == "vip"
+    with pytest.raises(ConflictError):
+        act(engine, dq.set_owner, party, owner, now=at(2), expected_version=v)
+    with pytest.raises(Exception):  # an unknown owner
+        act(engine, dq.set_owner, party, 99999, now=at(2))
+    act(engine, dq.finish, "L2", category="inquiry", outcome="answered", now=at(3))
+    before = desk(engine, at(3)).version
+    with pytest.raises(ValidationError):
+        act(engine, dq.set_owner, party, owner, now=at(4))
+    assert desk(engine, at(4)).version == before
+
+
+# --- what the hand-off dialog can say ------------------------------------------------------
+
+
+def test_covering_lists_colleagues_on_duty_for_a_category_whatever_their_state(engine, team):
+    act(engine, dq.arrive, now=T0)  # 王芳 L2 serves
+    act(engine, dq.arrive, now=at(1))  # 李娜 R2 serves
+    d = desk(engine, at(1))
+    assert dq.propose_handoff(d, "L2", "repair") is None  # 李娜 covers repair but is serving
+    assert dq.covering(d, "L2", "repair") == ["R2"]
+    assert dq.covering(d, "L2", "nonsense") == []
+    assert dq.covering(d, "R2", "inquiry") == ["L2"]
