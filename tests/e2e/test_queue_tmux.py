@@ -45,3 +45,40 @@ def test_named_greeter_changes_across_arrivals(tmp_path):
         term.wait_until_gone("接待")
     finally:
         term.close()
+
+
+def test_yesterdays_leftover_and_a_corrected_guest_type(tmp_path):
+    """An encounter left open yesterday is announced, closed with Y then 1; A, Tab, Enter greets a visitor."""
+    from datetime import datetime, timedelta, timezone
+
+    from frontdesk import deskqueue
+
+    db = tmp_path / "desk.db"
+    engine = open_database(f"sqlite:///{db}")
+    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    with session_scope(engine) as s:
+        for name, gender, seat in TEAM:
+            staff = roster.create_staff(s, roster.StaffForm(name=name, gender=gender, duties=["inquiry"]))
+            roster.set_seat(s, date.today(), seat, staff.id)
+            roster.set_seat(s, deskqueue.local_day(yesterday), seat, staff.id)
+    with session_scope(engine) as s:
+        deskqueue.arrive(s, guest_type="vip", now=yesterday)
+    engine.dispose()
+
+    term = Terminal(["--db", str(db)], env={"FRONTDESK_CONFIG_DIR": str(tmp_path)})
+    try:
+        term.wait_for("昨日未完成的接待 1 宗")
+        term.send("y")
+        term.wait_for("未完成的接待 1/1")
+        term.send("1")
+        term.wait_for("未完成的接待(貴賓)已處理")
+        term.send("a")
+        term.wait_for("客人類型")
+        term.send("Tab")
+        term.wait_for("來賓到訪")
+        term.send("Enter")
+        term.wait_for("左2 王芳 起身接待 來賓")
+        term.send("C-q")
+        term.wait_until_gone("接待")
+    finally:
+        term.close()
