@@ -9,11 +9,12 @@ import sys
 
 import click
 
-from frontdesk.config import load_settings
+from frontdesk.config import SettingsError, load_settings
 from frontdesk.db import DatabaseError, backup_sqlite, resolve_url, sqlite_path
 from frontdesk.i18n import LANGUAGES, set_language, t
 
-DB_HELP = "Database: a file path or a SQLAlchemy URL (postgresql+psycopg://…). Default: $FRONTDESK_DATABASE_URL, else data/frontdesk.db."
+DB_HELP = ("Database: a file path or a SQLAlchemy URL (postgresql+psycopg://…). Default: $FRONTDESK_DATABASE_URL, "
+           "else database_url in settings.toml, else data/frontdesk.db.")
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -33,14 +34,17 @@ def main(ctx: click.Context, db: str | None, lang: str | None, operator: str) ->
     Without a sub-command it opens the app (the database is created and
     migrated on first start; an existing file is backed up before an upgrade).
     """
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        fail(str(exc))
     if lang:
         settings.language = lang
     set_language(settings.language)
     ctx.obj = {"settings": settings}
     if ctx.invoked_subcommand is not None:
         return
-    url = resolve_url(db or settings.database_url or None)
+    url = resolve_url(db, settings.database_url)
     from frontdesk.app import create_app
     from frontdesk.logs import setup_logging
 
@@ -62,7 +66,7 @@ def backup(dest: str, db: str | None) -> None:
     DEST may be a file or a folder (a dated file name is chosen inside it).
     PostgreSQL databases are backed up with pg_dump instead.
     """
-    url = resolve_url(db)
+    url = resolve_url(db, click.get_current_context().obj["settings"].database_url)
     path = sqlite_path(url)
     if path is None:
         fail(t("cli.backup_sqlite_only"))

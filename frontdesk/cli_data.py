@@ -38,7 +38,7 @@ def import_owners(ctx: click.Context, csv_file: str, db: str | None, skip_bad: b
     from frontdesk.importer import ImportFileError, import_owners as run_import
 
     settings = (ctx.obj or {}).get("settings")
-    url = resolve_url(db or (settings.database_url if settings else None) or None)
+    url = resolve_url(db, settings.database_url if settings else None)
     try:
         engine = open_database(url)
     except DatabaseError as exc:
@@ -89,7 +89,7 @@ def seed_demo(ctx: click.Context, db: str | None, force: bool, rng_seed: int | N
     from frontdesk.demo import DEFAULT_SEED, DemoRefused, seed_demo as run_seed
 
     settings = (ctx.obj or {}).get("settings") if ctx.obj else None
-    url = resolve_url(db or (settings.database_url if settings else None) or None)
+    url = resolve_url(db, settings.database_url if settings else None)
     try:
         engine = open_database(url)
     except DatabaseError as exc:

@@ -61,7 +61,7 @@ def report(ctx: click.Context, day: str | None, shift: str, fmt: str | None, out
         the_shift = resolve_shift(shift, spec)
     except ValueError as exc:
         _fail(str(exc))
-    url = resolve_url(db or settings.database_url or None)
+    url = resolve_url(db, settings.database_url)
     try:
         engine = open_database(url)
     except DatabaseError as exc:

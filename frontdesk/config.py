@@ -49,12 +49,36 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
 
+class SettingsError(Exception):
+    """The settings file cannot be used; the message names the file and what is wrong."""
+
+
 def load_settings(path: Path | None = None) -> Settings:
-    """Read the settings file; a missing file gives the defaults."""
+    """Read the settings file; a missing file gives the defaults.
+
+    A broken file or a bad value raises :class:`SettingsError` naming the file
+    (and the line, for a syntax error).
+    """
+    from frontdesk.i18n import LANGUAGES, t
+
     path = path or config_path()
     if not path.exists():
         return Settings()
-    with path.open("rb") as fh:
-        raw = tomllib.load(fh)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(t("config.broken", path=path, error=str(exc))) from exc
+    except OSError as exc:
+        raise SettingsError(t("config.unreadable", path=path, error=exc.strerror or str(exc))) from exc
     known = {k: raw.pop(k) for k in list(raw) if k in Settings.__dataclass_fields__ and k != "extra"}
-    return Settings(**known, extra=raw)
+    settings = Settings(**known, extra=raw)
+    if settings.language not in LANGUAGES:
+        raise SettingsError(t("config.bad_language", path=path, value=settings.language, choices=", ".join(LANGUAGES)))
+    if not isinstance(settings.wait_apology_seconds, int) or settings.wait_apology_seconds < 0:
+        raise SettingsError(t("config.bad_number", path=path, key="wait_apology_seconds",
+                              value=settings.wait_apology_seconds))
+    for key in ("desk_name", "database_url"):
+        if not isinstance(getattr(settings, key), str):
+            raise SettingsError(t("config.bad_text", path=path, key=key))
+    return settings

@@ -30,9 +30,10 @@ class DatabaseError(Exception):
     """A database problem told in the user's language."""
 
 
-def resolve_url(db: str | None = None) -> str:
-    """``--db`` (a path or a URL), else ``FRONTDESK_DATABASE_URL``, else the default file."""
-    value = db or os.environ.get(ENV_URL) or str(default_database_path())
+def resolve_url(db: str | None = None, settings_url: str | None = None) -> str:
+    """``--db`` (a path or a URL), else ``FRONTDESK_DATABASE_URL``, else the settings file's
+    ``database_url``, else the default file."""
+    value = db or os.environ.get(ENV_URL) or settings_url or str(default_database_path())
     if "://" in value:
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"
