@@ -128,16 +128,34 @@ class _Row:
 # --- reading -----------------------------------------------------------------------
 
 
+def _implausible(text: str) -> bool:
+    """Characters an owners list never holds, but a file read in the wrong double-byte
+    encoding is full of: private-use code points, kana, Greek, Cyrillic, box drawing."""
+    for ch in text:
+        code = ord(ch)
+        if (0xE000 <= code <= 0xF8FF or 0x3040 <= code <= 0x30FF or 0x0370 <= code <= 0x04FF
+                or 0x2500 <= code <= 0x257F):
+            return True
+    return False
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 (BOM or not) first, then GB18030 (a superset of GBK)."""
-    for encoding in ENCODINGS:
+    """(text, encoding): UTF-8 (BOM or not), then GB18030 (a superset of GBK), then Big5.
+
+    GB18030 accepts almost any bytes, so a Big5 file "decodes" into nonsense; text
+    that reads as kana, Greek, box drawing or private-use characters is taken as the
+    wrong encoding and the next one is tried. Nothing plausible: a clear error.
+    """
+    for encoding in (*ENCODINGS, "big5"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         if "\x00" in text:  # UTF-16 or a binary file that happened to decode
             break
-        return text, ("gbk/gb18030" if encoding == "gb18030" else "utf-8")
+        if encoding != "utf-8-sig" and _implausible(text):
+            continue
+        return text, {"gb18030": "gbk/gb18030", "big5": "big5"}.get(encoding, "utf-8")
     raise ImportFileError(t("importer.err.encoding"))
 
 

@@ -328,3 +328,23 @@ def test_gender_written_out_as_in_excel_sheets(tmp_path, engine):
     assert report.imported and report.rejected == []
     with session_scope(engine) as s:
         assert {r.name: r.gender for r in owners.search(s, "3-2-1101")} == {"王小明": "M", "李娜": "F"}
+
+
+@pytest.mark.parametrize("header", [HEADER_ZH, "unit,name,gender,phone,phone2,role,vip,familiar,notes"])
+def test_a_big5_file_is_read_as_big5_not_as_garbage(tmp_path, engine, header):
+    """Excel on a Traditional Chinese system saves CSV in Big5, which GB18030 would 'decode' into nonsense."""
+    path = write(tmp_path, "big5.csv", [header, GOOD_ROWS[0], GOOD_ROWS[2]], encoding="big5")
+    with session_scope(engine) as s:
+        report = import_owners(s, path)
+    assert report.imported and not report.rejected
+    with Session(engine) as s:
+        assert sorted(name for (name,) in s.exec(select(Owner.name)).all()) == ["李娜", "王小明"]
+
+
+def test_bytes_that_no_encoding_reads_plausibly_are_refused(tmp_path, engine):
+    path = tmp_path / "noise.csv"
+    # Valid GB18030 and Big5 byte pairs that read as kana / private-use characters either way.
+    path.write_bytes("unit,name,gender\n1-1-101,".encode() + b"\xa4\xa2\xa4\xa4\xfe\xfe,M\n")
+    with pytest.raises(ImportFileError, match="編碼"), session_scope(engine) as s:
+        import_owners(s, path)
+    assert counts(engine) == (0, 0, 0)
