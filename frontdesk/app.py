@@ -174,7 +174,8 @@ class FrontDeskApp(App[None]):
             message = explain(exc, str(self.engine.url))
         else:
             message = t("app.unexpected_error", error=f"{type(exc).__name__}: {exc}")
-        log.error("worker failed: %s", message, exc_info=not isinstance(exc, FrontdeskError))
+        trace = None if isinstance(exc, FrontdeskError) else (type(exc), exc, exc.__traceback__)
+        log.error("worker failed: %s", message, exc_info=trace)
         self.push_screen(MessageDialog(t("app.error_title"), message))
 
 
