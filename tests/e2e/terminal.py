@@ -9,8 +9,15 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
+
+
+def frontdesk_command() -> list[str]:
+    """The installed ``frontdesk`` console script beside this Python, as a user runs it."""
+    script = Path(sys.executable).parent / "frontdesk"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "frontdesk"]
 
 
 class Terminal:
@@ -20,7 +27,7 @@ class Terminal:
         if shutil.which("tmux") is None:
             pytest.skip("tmux is not installed (.ci/run installs it)")
         self.name = f"fd-{uuid.uuid4().hex[:8]}"
-        command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "frontdesk", *args])
+        command = " ".join(shlex.quote(a) for a in [*frontdesk_command(), *args])
         environment = {**os.environ, "TERM": "xterm-256color", **(env or {})}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items()
                            if k in {"TERM", "FRONTDESK_CONFIG_DIR", "FRONTDESK_DATABASE_URL", "LANG", "LC_ALL"})
