@@ -137,3 +137,19 @@ async def test_header_names_the_lead_on_duty_when_no_operator_is_given(db_url):
         await pilot.press("f6")
         await pilot.pause()
         assert f"值班:{lead}" in screen_text(app)
+
+
+async def test_a_user_keymap_remaps_a_binding_by_its_id(db_url):
+    from frontdesk.config import Settings
+
+    settings = Settings(extra={"keymap": {"go.owners": "f9"}})
+    app = create_app(db_url, settings=settings)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert "F9 業主" in screen_text(app)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert app.current_mode == "owners"
+        await pilot.press("f2", "f6")  # the old key no longer goes there
+        await pilot.pause()
+        assert app.current_mode == "queue"
