@@ -5,19 +5,11 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
-import re
 from pathlib import Path
 
 from platformdirs import user_log_dir
 
-from frontdesk.names import mask_id_number
-
-# 18-character resident ID numbers (last may be X) and 15-digit old ones, not inside longer digit runs.
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-
-
-def mask_ids(text: str) -> str:
-    return ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
+from frontdesk.names import mask_ids_in_text as mask_ids
 
 
 class MaskingFilter(logging.Filter):

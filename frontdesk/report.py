@@ -35,7 +35,7 @@ from sqlmodel import Session
 
 from frontdesk.i18n import current_language, t
 from frontdesk.models import SEAT_CODES, Encounter, Handoff, Owner, Staff
-from frontdesk.names import mask_id_number
+from frontdesk.names import mask_ids_in_text
 from frontdesk.roster import roster_for, seat_label
 from frontdesk.selfchecks import PersonStatus, day_board
 from frontdesk.shifts import WHOLE_DAY, Shift, configured_shifts
@@ -48,12 +48,9 @@ DEFAULT_LONG_WAIT = 120  # seconds; the app passes settings.wait_apology_seconds
 PLANNED_SECTIONS = ("visitors", "work_orders", "passes")
 PLUGIN_MODULES = ("frontdesk.visitors", "frontdesk.workorders", "frontdesk.passes")
 
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-
-
 def mask_numbers(text: str) -> str:
     """Any resident ID number inside ``text`` masked (first six and last four kept)."""
-    return _ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text or "")
+    return mask_ids_in_text(text)
 
 
 def duration(seconds: float | int | None) -> str:

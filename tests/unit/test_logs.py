@@ -29,3 +29,9 @@ def test_log_file_holds_only_masked_numbers(tmp_path):
     assert "11010519491231002X" not in text
     assert text.count("110105********002X") >= 3  # two messages and the exception text
     assert "王小明" in text
+
+
+def test_grouped_id_numbers_are_masked_too():
+    assert mask_ids("id 110105 19491231 002X ok") == "id 110105********002X ok"
+    assert mask_ids("id 110105-19491231-002x") == "id 110105********002x"
+    assert mask_ids("call +86 138 1234 5678") == "call +86 138 1234 5678"
