@@ -11,6 +11,7 @@ from frontdesk.deskqueue import SeatView, format_duration
 from frontdesk.i18n import t
 from frontdesk.roster import seat_label
 from frontdesk.rotation import SeatState
+from frontdesk.names import mask_ids_in_text
 
 STATE_STYLE = {
     SeatState.FREE: "bold green",
@@ -50,7 +51,7 @@ def seat_text(view: SeatView, key: str, now: datetime, *, is_next: bool) -> Text
         text.append("\n  ")
         text.append(t("queue.since", time=view.since.astimezone().strftime("%H:%M")), style="dim")
         if view.note:
-            text.append(" " + view.note, style="dim")
+            text.append(" " + mask_ids_in_text(view.note), style="dim")
     return text
 
 
