@@ -61,7 +61,8 @@ def main(ctx: click.Context, db: str | None, lang: str | None, operator: str) ->
 @click.argument("dest", type=click.Path(dir_okay=True, writable=False))
 @click.option("--db", "db", metavar="PATH_OR_URL", help=DB_HELP)
 def backup(dest: str, db: str | None) -> None:
-    """Copy a SQLite database to DEST while it is in use, and verify the copy.
+    """Copy a SQLite database to DEST while it is in use, and verify the copy
+    with PRAGMA integrity_check.
 
     DEST may be a file or a folder (a dated file name is chosen inside it).
     PostgreSQL databases are backed up with pg_dump instead.
