@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from frontdesk import owners
 from frontdesk.errors import NotFoundError
@@ -25,16 +25,17 @@ from frontdesk.names import parse_unit_code
 from frontdesk.owners import OwnerDetail, OwnerRow, UnitDetail, display_phone, gender_label, role_label
 from frontdesk.screens.owner_form import OwnerFormScreen, UnitFormScreen
 from frontdesk.widgets.base import DeskScreen
+from frontdesk.widgets.row_list import RowList
 
 PAGE_SIZE = 50
 # Load the next page when the cursor comes this close to the last loaded row.
 PREFETCH_ROWS = 10
 
 
-class OwnersTable(DataTable):
+class OwnersTable(RowList):
     """The result table; asks for more rows when scrolled near its end."""
 
-    # A row list: Home / End go to the first / last row read (DataTable scrolls sideways).
+    # Home / End go to the first / last row read (End then reads the next page).
     BINDINGS = [
         Binding("home", "scroll_top", show=False),
         Binding("end", "scroll_bottom", show=False),
@@ -55,7 +56,7 @@ class OwnersScreen(DeskScreen):
     TITLE_KEY = "owners.title"
     DEFAULT_CSS = """
     OwnersScreen #owners-search { margin: 0 1; }
-    OwnersScreen #owners-status { height: 1; padding: 0 2; color: $text-muted; }
+    OwnersScreen #owners-status { width: 1fr; height: 1; padding: 0 2; color: $text-muted; }
     OwnersScreen #owners-main { height: 1fr; }
     OwnersScreen #owners-table { width: 3fr; min-width: 68; height: 1fr; }
     OwnersScreen #owners-detail { width: 2fr; height: 1fr; border-left: solid $primary; padding: 0 1; }
@@ -91,7 +92,7 @@ class OwnersScreen(DeskScreen):
             yield Input(placeholder=t("owners.search_placeholder"), id="owners-search")
             yield Static("", id="owners-status")
             with Horizontal(id="owners-main"):
-                yield OwnersTable(id="owners-table", cursor_type="row", zebra_stripes=True)
+                yield OwnersTable(id="owners-table", zebra_stripes=True)
                 with VerticalScroll(id="owners-detail"):
                     yield Static(t("owners.detail.none"), id="owners-detail-body")
 
@@ -161,7 +162,7 @@ class OwnersScreen(DeskScreen):
         self._has_more = len(rows) == limit
         self._update_status(kind)
         if empty_unit is not None:
-            self.query_one("#owners-status", Static).update(t("owners.status.unit_empty", code=empty_unit.unit.code))
+            self._set_status(t("owners.status.unit_empty", code=empty_unit.unit.code))
             self._detail = None
             self.query_one("#owners-detail-body", Static).update(render_unit(empty_unit))
         elif not rows:
@@ -187,13 +188,16 @@ class OwnersScreen(DeskScreen):
             table.add_row(name, gender_label(row.gender), row.phone, units, flags, key=row.key)
         self._loaded += len(rows)
 
+    def _set_status(self, text: str) -> None:
+        # One line of fixed height and full width: a new text needs a repaint, not a layout.
+        self.query_one("#owners-status", Static).update(text, layout=False)
+
     def _update_status(self, kind: str) -> None:
-        status = self.query_one("#owners-status", Static)
         if kind == "short_digits":
-            status.update(t("owners.status.short_digits"))
+            self._set_status(t("owners.status.short_digits"))
             return
         if kind == "none" or (not self._rows and kind != "all"):
-            status.update(t("owners.status.nothing", query=self._query.strip()))
+            self._set_status(t("owners.status.nothing", query=self._query.strip()))
             return
         kinds = {
             "all": t("owners.kind.all"),
@@ -203,7 +207,7 @@ class OwnersScreen(DeskScreen):
             "pinyin": t("owners.kind.pinyin"),
         }
         count = f"{len(self._rows)}+" if self._has_more else str(len(self._rows))
-        status.update(t("owners.status.found", kind=kinds.get(kind, ""), count=count))
+        self._set_status(t("owners.status.found", kind=kinds.get(kind, ""), count=count))
 
     def _load_more(self) -> None:
         if not self._has_more or self._loading_more:
@@ -228,16 +232,17 @@ class OwnersScreen(DeskScreen):
         self._load_more()
 
     # --- the highlighted owner ------------------------------------------------------
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_row_list_row_highlighted(self, event: RowList.RowHighlighted) -> None:
         event.stop()
-        row = self._rows.get(str(event.row_key.value))
+        row = self._rows.get(str(event.row_key))
         if row is None:
             return
         if event.cursor_row >= self.query_one(OwnersTable).row_count - PREFETCH_ROWS:
             self._load_more()
-        self._load_detail(row.id)
+        # Its worker starts once the rows are painted, so it never delays them.
+        self.call_after_refresh(self._load_detail, row.id)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_row_list_row_selected(self, event: RowList.RowSelected) -> None:
         event.stop()
         self.action_edit_owner()
 
@@ -270,11 +275,8 @@ class OwnersScreen(DeskScreen):
             self.call_after_refresh(self._show_detail, self._detail)
 
     def current_row(self) -> OwnerRow | None:
-        table = self.query_one(OwnersTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._rows.get(str(key))
+        key = self.query_one(OwnersTable).cursor_row_key
+        return None if key is None else self._rows.get(key)
 
     # --- actions ---------------------------------------------------------------------
     def action_focus_search(self) -> None:

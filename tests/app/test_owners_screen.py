@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from rich.cells import cell_len
 from sqlalchemy import func, select
 from sqlmodel import Session
 from textual.widgets import Input, Label, Static
@@ -421,3 +422,24 @@ async def test_home_and_end_go_to_the_first_and_last_row(db_url):
         await pilot.press("home")
         await settle(app, pilot)
         assert table.cursor_row == 0
+
+
+async def test_the_detail_follows_the_highlighted_row_and_columns_line_up(db_url):
+    app = create_app(db_url, start_mode="owners", language="en")
+    seed(app.engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"3-2-1101", "down")  # into the list: 王小明 then 李娜
+        await settle(app, pilot)
+        table = app.screen.query_one(OwnersTable)
+        assert app.focused is table and table.cursor_row == 0
+        assert app.screen.current_row().name == "王小明"
+        await pilot.press("down")
+        await settle(app, pilot)
+        assert table.cursor_row == 1 and app.screen.current_row().name == "李娜"
+        detail = app.screen._detail
+        assert detail is not None and detail.owner.name == "李娜"  # the panel shows her, not 王小明
+        assert f"李娜  {owners.honorific(detail.owner)}" in screen_text(app)
+        lines = [line for line in screen_text(app).splitlines() if "3-2-1101" in line and "13" in line]
+        starts = {cell_len(line[: line.index("3-2-1101")]) for line in lines}
+        assert len(lines) == 2 and len(starts) == 1, lines
