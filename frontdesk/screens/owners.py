@@ -37,8 +37,8 @@ class OwnersTable(RowList):
 
     # Home / End go to the first / last row read (End then reads the next page).
     BINDINGS = [
-        Binding("home", "scroll_top", show=False),
-        Binding("end", "scroll_bottom", show=False),
+        Binding("home", "scroll_top", show=False, id="owners.first"),
+        Binding("end", "scroll_bottom", show=False, id="owners.last"),
     ]
 
     class NearEnd(Message):
