@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -23,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("TEXTUAL_FPS", "120")  # as the frontdesk command runs (frontdesk/cli.py)
 
 from sqlalchemy import insert, select  # noqa: E402
 

@@ -5,7 +5,13 @@ Each data command lives in its own module and is added below.
 
 from __future__ import annotations
 
+import os
 import sys
+
+# Paint up to 120 frames a second (Textual's default is 60): measured with
+# benchmarks/keypress.py, search results reach the screen in 37 ms p95 instead of
+# 56 ms, at no cost while the desk is idle. A user's own TEXTUAL_FPS wins.
+os.environ.setdefault("TEXTUAL_FPS", "120")
 
 import click
 
