@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from frontdesk import owners
 from frontdesk.errors import NotFoundError
 from frontdesk.i18n import t
-from frontdesk.names import parse_unit_code
+from frontdesk.names import mask_ids_in_text, parse_unit_code
 from frontdesk.owners import OwnerDetail, OwnerRow, UnitDetail, display_phone, gender_label, role_label
 from frontdesk.screens.owner_form import OwnerFormScreen, UnitFormScreen
 from frontdesk.widgets.base import DeskScreen
@@ -344,7 +344,7 @@ def render_unit(detail: UnitDetail) -> Group:
     grid.add_column()
     grid.add_row(t("owners.detail.units"), unit.code)
     if unit.notes:
-        grid.add_row(t("owners.detail.notes"), unit.notes)
+        grid.add_row(t("owners.detail.notes"), mask_ids_in_text(unit.notes))
     nobody = Text(t("owners.detail.unit_empty"), style="dim")
     return Group(Text(unit.code, style="bold"), Text(""), grid, Text(""), nobody)
 
@@ -387,5 +387,5 @@ def render_detail(detail: OwnerDetail, width: int | None = None) -> Group:
             lines.append("\n" + t("owners.detail.alone"), style="dim")
         grid.add_row(t("owners.detail.units") if i == 0 else "", lines)
     if owner.notes:
-        grid.add_row(t("owners.detail.notes"), owner.notes)
+        grid.add_row(t("owners.detail.notes"), mask_ids_in_text(owner.notes))
     return Group(title, Text(""), grid)

@@ -443,3 +443,15 @@ async def test_the_detail_follows_the_highlighted_row_and_columns_line_up(db_url
         lines = [line for line in screen_text(app).splitlines() if "3-2-1101" in line and "13" in line]
         starts = {cell_len(line[: line.index("3-2-1101")]) for line in lines}
         assert len(lines) == 2 and len(starts) == 1, lines
+
+
+async def test_an_id_number_in_the_notes_is_shown_masked(db_url):
+    app = create_app(db_url, start_mode="owners")
+    with session_scope(app.engine) as s:
+        owners.add_unit(s, "9-1-901")
+        owners.create_owner(s, OwnerForm(name="周杰", gender="M", phone="13812349999", units="9-1-901",
+                                         notes="身分證 11010519491231002X 已核對"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "110105********002X" in text and "11010519491231002X" not in text
