@@ -6,7 +6,6 @@ Each data command lives in its own module and is added below.
 from __future__ import annotations
 
 import os
-import sys
 
 # Paint up to 120 frames a second (Textual's default is 60): measured with
 # benchmarks/keypress.py, search results reach the screen in 37 ms p95 instead of
@@ -15,19 +14,10 @@ os.environ.setdefault("TEXTUAL_FPS", "120")
 
 import click
 
+from frontdesk.cli_common import DB_HELP, fail
 from frontdesk.config import SettingsError, load_settings
 from frontdesk.db import DatabaseError, backup_sqlite, resolve_url, sqlite_path
 from frontdesk.i18n import LANGUAGES, set_language, t
-
-DB_HELP = ("Database: a file path or a SQLAlchemy URL (postgresql+psycopg://…). Default: $FRONTDESK_DATABASE_URL, "
-           "else database_url in settings.toml, else data/frontdesk.db.")
-
-
-def fail(message: str, code: int = 2) -> None:
-    """Print one clear message to stderr and exit non-zero."""
-    click.echo(message, err=True)
-    sys.exit(code)
-
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PATH_OR_URL", help=DB_HELP)

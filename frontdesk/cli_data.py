@@ -5,19 +5,9 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
-from frontdesk.db import DatabaseError, explain, open_database, resolve_url, session_scope
+from frontdesk.cli_common import DB_HELP, fail, with_database
 from frontdesk.i18n import t
-
-# Not imported from frontdesk.cli: that module imports this one at its end.
-DB_HELP = "Database: a file path or a SQLAlchemy URL (postgresql+psycopg://…). Default: $FRONTDESK_DATABASE_URL, else data/frontdesk.db."
-
-
-def fail(message: str, code: int = 2) -> None:
-    """Print one clear message to stderr and exit non-zero."""
-    click.echo(message, err=True)
-    sys.exit(code)
 
 
 @click.command("import-owners")
@@ -37,21 +27,10 @@ def import_owners(ctx: click.Context, csv_file: str, db: str | None, skip_bad: b
     """
     from frontdesk.importer import ImportFileError, import_owners as run_import
 
-    settings = (ctx.obj or {}).get("settings")
-    url = resolve_url(db, settings.database_url if settings else None)
     try:
-        engine = open_database(url)
-    except DatabaseError as exc:
-        fail(str(exc))
-    try:
-        with session_scope(engine) as session:
-            report = run_import(session, csv_file, skip_bad=skip_bad, dry_run=dry_run)
+        report = with_database(ctx, db, lambda s: run_import(s, csv_file, skip_bad=skip_bad, dry_run=dry_run))
     except ImportFileError as exc:
         fail(t("importer.file_failed", path=csv_file, error=str(exc)))
-    except SQLAlchemyError as exc:
-        fail(explain(exc, url))
-    finally:
-        engine.dispose()
     for rejected in report.rejected:
         click.echo(rejected.message, err=True)
     for line in report.lines()[len(report.rejected) :]:
@@ -88,26 +67,15 @@ def seed_demo(ctx: click.Context, db: str | None, force: bool, rng_seed: int | N
     """
     from frontdesk.demo import DEFAULT_SEED, DemoRefused, seed_demo as run_seed
 
-    settings = (ctx.obj or {}).get("settings") if ctx.obj else None
-    url = resolve_url(db, settings.database_url if settings else None)
+    def seed(session):
+        url = session.get_bind().url.render_as_string(hide_password=True)
+        return url, run_seed(session, day=day.date() if day else None,
+                             rng_seed=DEFAULT_SEED if rng_seed is None else rng_seed, force=force)
+
     try:
-        engine = open_database(url)
-    except DatabaseError as exc:
-        fail(str(exc))
-    try:
-        with session_scope(engine) as session:
-            summary = run_seed(
-                session,
-                day=day.date() if day else None,
-                rng_seed=DEFAULT_SEED if rng_seed is None else rng_seed,
-                force=force,
-            )
+        url, summary = with_database(ctx, db, seed)
     except DemoRefused as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
-        fail(explain(exc, url))
-    finally:
-        engine.dispose()
-    click.echo(t("demo.database", path=engine.url.render_as_string(hide_password=True)))
+    click.echo(t("demo.database", path=url))
     for line in summary.lines():
         click.echo(line)

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from frontdesk.config import Settings, load_settings
-from frontdesk.db import DatabaseError, open_database, resolve_url, session_scope
+from frontdesk.cli_common import DB_HELP, fail, settings_of, with_database
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.report import (
     DEFAULT_DESK, FORMATS, default_filename, export, gather, parse_day, render_csv, render_markdown,
 )
 from frontdesk.shifts import resolve_shift
-
-
-def _fail(message: str, code: int = 2) -> None:
-    click.echo(message, err=True)
-    sys.exit(code)
 
 
 @click.command("report", context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,8 +25,7 @@ def _fail(message: str, code: int = 2) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write to FILE. Default: standard output for md and csv; handover-DATE-SHIFT.xlsx here for xlsx.")
 @click.option("--desk", default=DEFAULT_DESK, show_default=True, help="Which desk's encounters to count.")
-@click.option("--db", "db", metavar="PATH_OR_URL",
-              help="Database: a file path or a SQLAlchemy URL. Default: $FRONTDESK_DATABASE_URL, else data/frontdesk.db.")
+@click.option("--db", "db", metavar="PATH_OR_URL", help=DB_HELP)
 @click.pass_context
 def report(ctx: click.Context, day: str | None, shift: str, fmt: str | None, out: Path | None, desk: str,
            db: str | None) -> None:
@@ -53,27 +45,20 @@ def report(ctx: click.Context, day: str | None, shift: str, fmt: str | None, out
     if fmt is None:
         fmt = ending if ending in FORMATS else "md"
     elif ending in FORMATS and ending != fmt:  # 交班.md written as CSV would mislead whoever opens it
-        _fail(t("reports.err_format_ending", path=out, format=fmt, ending=ending))
-    settings: Settings = (ctx.obj or {}).get("settings") or load_settings()
+        fail(t("reports.err_format_ending", path=out, format=fmt, ending=ending))
+    settings = settings_of(ctx)
     spec = settings.extra.get("shifts")
     try:
         the_day = parse_day(day)
         the_shift = resolve_shift(shift, spec)
     except ValueError as exc:
-        _fail(str(exc))
-    url = resolve_url(db, settings.database_url)
+        fail(str(exc))
     try:
-        engine = open_database(url)
-    except DatabaseError as exc:
-        _fail(str(exc))
-    try:
-        with session_scope(engine) as session:
-            data = gather(session, the_day, the_shift, desk=desk, desk_name=settings.desk_name or t("app.desk_name"),
-                          long_wait=settings.wait_apology_seconds, shifts_spec=spec)
-    except (FrontdeskError, DatabaseError) as exc:
-        _fail(str(exc))
-    finally:
-        engine.dispose()
+        data = with_database(ctx, db, lambda session: gather(
+            session, the_day, the_shift, desk=desk, desk_name=settings.desk_name or t("app.desk_name"),
+            long_wait=settings.wait_apology_seconds, shifts_spec=spec))
+    except FrontdeskError as exc:
+        fail(str(exc))
     if out is None and fmt != "xlsx":
         click.echo(render_markdown(data) if fmt == "md" else render_csv(data), nl=False)
         return
@@ -81,5 +66,5 @@ def report(ctx: click.Context, day: str | None, shift: str, fmt: str | None, out
     try:
         written = export(data, fmt, target)
     except OSError as exc:
-        _fail(t("reports.err_write", path=target, error=exc.strerror or str(exc)))
+        fail(t("reports.err_write", path=target, error=exc.strerror or str(exc)))
     click.echo(t("reports.written", path=written), err=True)

@@ -173,3 +173,21 @@ def test_cli_refuses_a_mistyped_db_path(tmp_path):
     result = CliRunner().invoke(main, ["--lang", "en", "--db", str(tmp_path / "typo" / "desk.db")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_a_write_lock_stops_seed_demo_with_one_line_but_not_the_report(db_url, monkeypatch):
+    """Another desk holding the write lock: a writing command says so; reading (WAL) goes on."""
+    open_database(db_url).dispose()
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(sqlite_path(db_url), timeout=0.1)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        seeding = CliRunner().invoke(main, ["--lang", "en", "seed-demo", "--db", db_url])
+        report = CliRunner().invoke(main, ["--lang", "en", "report", "--date", "2026-11-27", "--db", db_url])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert seeding.exit_code == 2, seeding.output
+    assert "locked" in seeding.output and "Traceback" not in seeding.output
+    assert report.exit_code == 0, report.output
+    assert "Shift handover report" in report.output
