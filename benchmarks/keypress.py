@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-os.environ.setdefault("TEXTUAL_FPS", "120")  # as the frontdesk command runs (frontdesk/cli.py)
+os.environ.setdefault("TEXTUAL_FPS", "120")  # as the frontdesk command runs (frontdesk/cli/app.py)
 
 from sqlalchemy import insert, select  # noqa: E402
 
 from frontdesk.app import create_app  # noqa: E402
-from frontdesk.db import open_database, session_scope  # noqa: E402
+from frontdesk.core.db import open_database, session_scope  # noqa: E402
 from frontdesk.demo import seed_demo  # noqa: E402
 from frontdesk.models import SEAT_CODES, Encounter, Staff  # noqa: E402
 from owners_search import build  # noqa: E402

@@ -24,7 +24,7 @@ from pypinyin import Style, lazy_pinyin  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from frontdesk import owners  # noqa: E402
-from frontdesk.db import open_database, session_scope  # noqa: E402
+from frontdesk.core.db import open_database, session_scope  # noqa: E402
 from frontdesk.models import Occupancy, Owner, Unit, utcnow  # noqa: E402
 
 SURNAMES = "王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅鄭梁謝宋唐許韓馮鄧曹彭曾蕭田董袁潘于蔣蔡余杜葉程蘇魏呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋付方白鄒孟熊秦邱江尹薛閻段雷侯龍史陶黎賀顧毛郝龔邵萬錢嚴覃武戴莫孔向湯"

@@ -22,10 +22,10 @@ from textual.command import Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.worker import Worker
 
-from frontdesk.config import Settings, load_settings
-from frontdesk.db import DatabaseError, explain, open_database, resolve_url, session_scope
-from frontdesk.errors import FrontdeskError
-from frontdesk.i18n import set_language, t
+from frontdesk.core.config import Settings, load_settings
+from frontdesk.core.db import DatabaseError, explain, open_database, resolve_url, session_scope
+from frontdesk.core.errors import FrontdeskError
+from frontdesk.core.i18n import set_language, t
 from frontdesk.screens.checks import ChecksScreen
 from frontdesk.screens.help import HelpScreen
 from frontdesk.screens.owners import OwnersScreen

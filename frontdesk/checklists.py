@@ -31,9 +31,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from frontdesk.config import data_dir
-from frontdesk.errors import FrontdeskError
-from frontdesk.i18n import LANGUAGES, current_language, t
+from frontdesk.core.config import data_dir
+from frontdesk.core.errors import FrontdeskError
+from frontdesk.core.i18n import LANGUAGES, current_language, t
 from frontdesk.models import GENDERS
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from frontdesk.errors import FrontdeskError
-from frontdesk.i18n import t
+from frontdesk.core.errors import FrontdeskError
+from frontdesk.core.i18n import t
 from frontdesk.models import Occupancy, Owner, RosterEntry, Staff, Unit
 from frontdesk.names import name_keys, normalize_phone, phone_tail, surname_of, unit_code
 from frontdesk.roster import SEATS, load_categories, set_pin

@@ -31,9 +31,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from frontdesk import rotation
-from frontdesk.config import data_dir
-from frontdesk.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.i18n import LANGUAGES, current_language, t
+from frontdesk.core.config import data_dir
+from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.i18n import LANGUAGES, current_language, t
 from frontdesk.models import (
     GUEST_TYPES,
     OUTCOMES,

@@ -29,8 +29,8 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from frontdesk.errors import FrontdeskError, ValidationError
-from frontdesk.i18n import t
+from frontdesk.core.errors import FrontdeskError, ValidationError
+from frontdesk.core.i18n import t
 from frontdesk.models import Occupancy, Owner, Unit, utcnow
 from frontdesk.names import clean_text, phone_tail, unit_code
 from frontdesk.owners import OwnerForm, owner_values, parse_gender, parse_role, validate_form

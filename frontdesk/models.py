@@ -281,8 +281,8 @@ def _guard_signed_checks(session, _flush_context, _instances) -> None:
     """
     from sqlalchemy import select
 
-    from frontdesk.errors import ConflictError
-    from frontdesk.i18n import t
+    from frontdesk.core.errors import ConflictError
+    from frontdesk.core.i18n import t
 
     ids: set[int] = set()
     for obj in list(session.dirty) + list(session.deleted):

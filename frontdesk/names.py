@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 
 # pypinyin (its phrase dictionary takes ~0.25 s to load), phonenumbers and stdnum
 # are imported where they are used, so the app paints its first screen sooner.

@@ -1,8 +1,8 @@
 """The owners registry (客戶資料管理): owners, residents, units, and finding them fast.
 
 Domain only: no Textual. Every function takes a SQLModel ``Session`` first and
-raises :class:`~frontdesk.errors.ValidationError` (field → translated message),
-:class:`~frontdesk.errors.ConflictError` or :class:`~frontdesk.errors.NotFoundError`.
+raises :class:`~frontdesk.core.errors.ValidationError` (field → translated message),
+:class:`~frontdesk.core.errors.ConflictError` or :class:`~frontdesk.core.errors.NotFoundError`.
 
 Search reads one page from SQL with index-friendly range queries, so it costs
 the same with 50 owners as with 50,000 (see ``benchmarks/owners_search.py``):
@@ -26,8 +26,8 @@ from sqlalchemy import Integer, String, and_, bindparam, func, literal, or_, sel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from frontdesk.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.i18n import t
+from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.i18n import t
 from frontdesk.models import GENDERS, OCCUPANT_ROLES, Occupancy, Owner, Unit, utcnow
 from frontdesk.names import (
     clean_text,

@@ -33,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
-from frontdesk.i18n import current_language, t
+from frontdesk.core.i18n import current_language, t
 from frontdesk.models import SEAT_CODES, Encounter, Handoff, Owner, Staff
 from frontdesk.names import mask_ids_in_text
 from frontdesk.roster import roster_for, seat_label

@@ -31,9 +31,9 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from frontdesk.config import data_dir
-from frontdesk.errors import ConflictError, FrontdeskError, NotFoundError, ValidationError
-from frontdesk.i18n import LANGUAGES, current_language, t
+from frontdesk.core.config import data_dir
+from frontdesk.core.errors import ConflictError, FrontdeskError, NotFoundError, ValidationError
+from frontdesk.core.i18n import LANGUAGES, current_language, t
 from frontdesk.models import GENDERS, SEAT_CODES, STAFF_ROLES, Encounter, RosterEntry, Staff
 from frontdesk.names import clean_text, name_keys, surname_of
 

@@ -34,8 +34,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from frontdesk.checklists import Template, load_templates, templates_for
-from frontdesk.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.i18n import current_language, t
+from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.i18n import current_language, t
 from frontdesk.models import CHECK_ANSWERS, GENDERS, PinGuard, SelfCheck, SelfCheckItem, Staff, utcnow
 from frontdesk.names import clean_text
 from frontdesk.roster import has_pin, roster_for, seat_label, seat_of, seat_order, verify_pin

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 
 WHOLE_DAY = "all"
 DEFAULT_SHIFTS: dict[str, str] = {"day": "08:00-20:00", "night": "20:00-08:00"}

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from frontdesk.app import create_app
-from frontdesk.db import open_database, session_scope
+from frontdesk.core.db import open_database, session_scope
 from frontdesk.demo import seed_demo
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.svg"

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from frontdesk import i18n
-from frontdesk.db import make_engine, open_database
+from frontdesk.core import i18n
+from frontdesk.core.db import make_engine, open_database
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ def run_migrations_online() -> None:
     if connection is None:
         engine = config.attributes.get("engine")
         if engine is None:
-            from frontdesk.db import make_engine, resolve_url
+            from frontdesk.core.db import make_engine, resolve_url
 
             engine = make_engine(resolve_url(config.get_main_option("sqlalchemy.url") or None))
         with engine.begin() as conn:

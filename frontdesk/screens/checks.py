@@ -24,8 +24,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from frontdesk import selfchecks as sc
-from frontdesk.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.i18n import t
+from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.i18n import t
 from frontdesk.roster import seat_label
 from frontdesk.shifts import Shift, configured_shifts, current_shift
 from frontdesk.widgets.base import DeskScreen

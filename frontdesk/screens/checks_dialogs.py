@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from frontdesk.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.i18n import t
+from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.i18n import t
 from frontdesk.selfchecks import NOTE_MAX, CheckView, LeadOption
 from frontdesk.widgets.base import translate_bindings
 

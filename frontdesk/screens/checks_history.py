@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Sparkline, Static
 
 from frontdesk import selfchecks as sc
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 from frontdesk.widgets.base import translate_bindings
 
 TEAM = "team"

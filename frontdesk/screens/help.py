@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 from frontdesk.widgets.base import DeskScreen
 
 

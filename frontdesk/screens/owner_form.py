@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from frontdesk import owners
-from frontdesk.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.i18n import t
+from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.i18n import t
 from frontdesk.owners import OwnerDetail, OwnerForm, role_label
 from frontdesk.widgets.base import translate_bindings
 

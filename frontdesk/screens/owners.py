@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from frontdesk import owners
-from frontdesk.errors import NotFoundError
-from frontdesk.i18n import t
+from frontdesk.core.errors import NotFoundError
+from frontdesk.core.i18n import t
 from frontdesk.names import mask_ids_in_text, parse_unit_code
 from frontdesk.owners import OwnerDetail, OwnerRow, UnitDetail, display_phone, gender_label, role_label
 from frontdesk.screens.owner_form import OwnerFormScreen, UnitFormScreen

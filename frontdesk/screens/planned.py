@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 from frontdesk.widgets.base import DeskScreen
 
 

@@ -35,8 +35,8 @@ from textual.widgets import Static
 
 from frontdesk import deskqueue
 from frontdesk.deskqueue import Desk, Greeting, Result, format_duration
-from frontdesk.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.i18n import t
+from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.i18n import t
 from frontdesk.roster import load_categories, seat_label
 from frontdesk.rotation import STANDING_ORDER, SeatState
 from frontdesk.screens.queue_dialogs import (

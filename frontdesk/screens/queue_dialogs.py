@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from frontdesk import deskqueue
 from frontdesk.deskqueue import FINISH_OUTCOMES, Desk, Party, format_duration
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 from frontdesk.models import GUEST_TYPES
 from frontdesk.roster import Category, seat_label
 from frontdesk.rotation import STANDING_ORDER

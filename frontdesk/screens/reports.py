@@ -19,7 +19,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from frontdesk import report as rp
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 from frontdesk.shifts import WHOLE_DAY, Shift, configured_shifts, current_shift, resolve_shift
 from frontdesk.widgets.base import DeskScreen
 from frontdesk.widgets.header import WEEKDAY_KEYS

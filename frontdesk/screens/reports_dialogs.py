@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 from frontdesk.report import FORMATS, parse_day
 from frontdesk.widgets.base import translate_bindings
 

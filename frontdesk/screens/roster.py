@@ -22,8 +22,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
 from frontdesk import roster, selfchecks
-from frontdesk.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.i18n import t
+from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.i18n import t
 from frontdesk.models import GENDERS, STAFF_ROLES, Staff
 from frontdesk.screens.checks_dialogs import SignDialog
 from frontdesk.widgets.base import DeskScreen, translate_bindings

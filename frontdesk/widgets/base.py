@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 from frontdesk.widgets.header import DeskHeader
 
 

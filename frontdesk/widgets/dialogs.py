@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 from frontdesk.widgets.base import translate_bindings
 
 

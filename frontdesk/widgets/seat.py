@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from frontdesk.deskqueue import SeatView, format_duration
-from frontdesk.i18n import t
+from frontdesk.core.i18n import t
 from frontdesk.roster import seat_label
 from frontdesk.rotation import SeatState
 from frontdesk.names import mask_ids_in_text

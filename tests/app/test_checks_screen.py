@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input, Sparkline
 
 from frontdesk import selfchecks as sc
 from frontdesk.app import create_app
-from frontdesk.db import open_database
+from frontdesk.core.db import open_database
 from frontdesk.models import RosterEntry, SelfCheck, Staff
 from frontdesk.screens.checks import ChecksScreen
 from frontdesk.screens.checks_dialogs import PromptDialog, SignDialog

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from textual.widgets import Input
 
-from frontdesk import db
+from frontdesk.core import db
 from frontdesk.app import create_app
-from frontdesk.db import sqlite_path
+from frontdesk.core.db import sqlite_path
 from frontdesk.models import Owner
 from frontdesk.screens.owner_form import OwnerFormScreen
 from frontdesk.widgets.dialogs import MessageDialog
@@ -25,7 +25,7 @@ def owners_in(app) -> int:
 
 async def test_a_locked_database_during_a_save(db_url, monkeypatch, tmp_path):
     monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 300)
-    from frontdesk.logs import setup_logging
+    from frontdesk.core.logs import setup_logging
 
     log_file = setup_logging(path=tmp_path / "fd.log")
     app = create_app(db_url, start_mode="owners")

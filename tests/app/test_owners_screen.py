@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from textual.widgets import Input, Label, Static
 
-from frontdesk import i18n, owners
+from frontdesk import owners
+from frontdesk.core import i18n
 from frontdesk.app import create_app
-from frontdesk.db import session_scope
+from frontdesk.core.db import session_scope
 from frontdesk.models import Owner, Unit
 from frontdesk.owners import OwnerForm
 from frontdesk.screens.owner_form import OwnerFormScreen, UnitFormScreen

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from frontdesk import deskqueue, owners, roster
 from frontdesk.app import create_app
-from frontdesk.db import session_scope
+from frontdesk.core.db import session_scope
 from frontdesk.models import Encounter, Handoff, Owner
 from frontdesk.rotation import SeatState
 from frontdesk.screens.queue import QueueScreen

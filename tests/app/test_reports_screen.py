@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from frontdesk import selfchecks as sc
 from frontdesk.app import create_app
-from frontdesk.db import open_database
+from frontdesk.core.db import open_database
 from frontdesk.models import Encounter
 from frontdesk.screens.reports import ReportsScreen
 from frontdesk.screens.reports_dialogs import DateDialog, ExportDialog

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input, RadioSet
 
 from frontdesk import roster
 from frontdesk.app import create_app
-from frontdesk.db import open_database, session_scope
+from frontdesk.core.db import open_database, session_scope
 from frontdesk.models import Staff
 from frontdesk.roster import StaffForm
 from frontdesk.screens.roster import PinScreen, RosterScreen, StaffFormScreen

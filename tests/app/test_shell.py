@@ -81,7 +81,7 @@ async def test_the_same_app_runs_on_postgresql(pg_url):
     from datetime import date
 
     from frontdesk import owners, roster
-    from frontdesk.db import session_scope
+    from frontdesk.core.db import session_scope
     from frontdesk.demo import seed_demo
 
     app = create_app(pg_url)
@@ -107,7 +107,7 @@ async def test_the_same_app_runs_on_postgresql(pg_url):
 
 
 async def test_header_desk_name_follows_the_language_unless_set(db_url):
-    from frontdesk.config import Settings
+    from frontdesk.core.config import Settings
 
     app = create_app(db_url, language="en")
     async with app.run_test(size=(140, 40)) as pilot:
@@ -123,7 +123,7 @@ async def test_header_names_the_lead_on_duty_when_no_operator_is_given(db_url):
     from datetime import date
 
     from frontdesk import roster
-    from frontdesk.db import session_scope
+    from frontdesk.core.db import session_scope
     from frontdesk.demo import seed_demo
 
     app = create_app(db_url)
@@ -140,7 +140,7 @@ async def test_header_names_the_lead_on_duty_when_no_operator_is_given(db_url):
 
 
 async def test_a_user_keymap_remaps_a_binding_by_its_id(db_url):
-    from frontdesk.config import Settings
+    from frontdesk.core.config import Settings
 
     settings = Settings(extra={"keymap": {"go.owners": "f9"}})
     app = create_app(db_url, settings=settings)

@@ -7,7 +7,7 @@ import time
 import pytest
 from sqlmodel import Session
 
-from frontdesk.db import open_database
+from frontdesk.core.db import open_database
 from frontdesk.shifts import current_shift
 from tests.checks_data import LEAD_PIN, seed_desk
 from tests.e2e.terminal import Terminal

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from frontdesk import roster
-from frontdesk.db import open_database, session_scope
+from frontdesk.core.db import open_database, session_scope
 from tests.e2e.terminal import Terminal
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from frontdesk import owners
-from frontdesk.db import open_database, session_scope
+from frontdesk.core.db import open_database, session_scope
 from frontdesk.names import phone_tail
 from tests.e2e.terminal import Terminal, frontdesk_command
 

@@ -205,7 +205,7 @@ def test_empty_folder(tmp_path):
 
 
 def test_english_message(tmp_path):
-    from frontdesk.i18n import set_language
+    from frontdesk.core.i18n import set_language
 
     set_language("en")
     path = tmp_path / "dup.toml"

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from frontdesk.cli import main
-from frontdesk.config import SettingsError, load_settings
-from frontdesk.db import resolve_url
+from frontdesk.core.config import SettingsError, load_settings
+from frontdesk.core.db import resolve_url
 
 
 def write(tmp_path, text: str):

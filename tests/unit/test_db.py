@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from frontdesk import db
+from frontdesk.core import db
 from frontdesk.cli import main
-from frontdesk.db import DatabaseError, backup_sqlite, make_engine, open_database, resolve_url, sqlite_path
+from frontdesk.core.db import DatabaseError, backup_sqlite, make_engine, open_database, resolve_url, sqlite_path
 
 
 def test_sqlite_pragmas(engine):
@@ -81,7 +81,7 @@ def test_locked_database_at_start_up(tmp_path, monkeypatch):
     """A migration that finds the file locked reports it instead of hanging."""
     url = f"sqlite:///{tmp_path / 'f.db'}"
     engine = make_engine(url)
-    from frontdesk.db import alembic_config
+    from frontdesk.core.db import alembic_config
     from alembic import command
 
     with engine.begin() as conn:

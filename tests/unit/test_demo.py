@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from frontdesk import roster
 from frontdesk.cli import main
-from frontdesk.db import open_database, session_scope
+from frontdesk.core.db import open_database, session_scope
 from frontdesk.demo import DEMO_LEAD_PIN, DemoRefused, existing_data, seed_demo
 from frontdesk.models import Occupancy, Owner, Staff, Unit
 from frontdesk.names import COMPOUND_SURNAMES, name_keys, parse_unit_code, phone_tail, surname_of

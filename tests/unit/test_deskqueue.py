@@ -13,9 +13,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlmodel import Session, select
 
 from frontdesk import deskqueue as dq
-from frontdesk import i18n, rotation
-from frontdesk.db import open_database, session_scope
-from frontdesk.errors import ConflictError, ValidationError
+from frontdesk import rotation
+from frontdesk.core import i18n
+from frontdesk.core.db import open_database, session_scope
+from frontdesk.core.errors import ConflictError, ValidationError
 from frontdesk.models import GUEST_TYPES, SEAT_CODES, DeskState, Encounter, Handoff, Owner, RosterEntry, Staff, StaffStatus
 from frontdesk.rotation import SeatState
 

@@ -14,7 +14,7 @@ from textual.binding import Binding
 import frontdesk
 import frontdesk.screens
 import frontdesk.widgets
-from frontdesk import i18n
+from frontdesk.core import i18n
 
 PACKAGE = Path(frontdesk.__file__).parent
 KEY_CALL = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)+)["']""")

@@ -9,9 +9,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from frontdesk import i18n, owners
+from frontdesk import owners
+from frontdesk.core import i18n
 from frontdesk.cli import main
-from frontdesk.db import session_scope
+from frontdesk.core.db import session_scope
 from frontdesk.importer import ImportFileError, decode, import_owners
 from frontdesk.models import Occupancy, Owner, Unit
 

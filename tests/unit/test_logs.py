@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from frontdesk.logs import mask_ids, setup_logging
+from frontdesk.core.logs import mask_ids, setup_logging
 
 
 def test_mask_ids_in_text():

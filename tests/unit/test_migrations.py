@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from frontdesk.db import (
+from frontdesk.core.db import (
     alembic_config,
     current_revision,
     head_revision,

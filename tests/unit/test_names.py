@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk import i18n
+from frontdesk.core import i18n
 from frontdesk.names import (
     clean_text,
     format_phone,

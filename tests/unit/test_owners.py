@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from frontdesk import i18n, owners
-from frontdesk.db import session_scope
-from frontdesk.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk import owners
+from frontdesk.core import i18n
+from frontdesk.core.db import session_scope
+from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.models import Occupancy, Owner, Unit
 from frontdesk.names import format_phone
 from frontdesk.owners import OwnerForm

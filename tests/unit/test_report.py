@@ -159,7 +159,7 @@ def test_xlsx_read_back(engine, shift_data, tmp_path):
 
 
 def test_english_headers(engine, shift_data):
-    from frontdesk.i18n import set_language
+    from frontdesk.core.i18n import set_language
 
     set_language("en")
     text = rp.render_markdown(build(engine))

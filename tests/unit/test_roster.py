@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from frontdesk import i18n, roster
-from frontdesk.db import session_scope
-from frontdesk.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk import roster
+from frontdesk.core import i18n
+from frontdesk.core.db import session_scope
+from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.models import RosterEntry, Staff
 from frontdesk.roster import StaffForm
 

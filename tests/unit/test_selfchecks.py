@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from frontdesk import selfchecks as sc
 from frontdesk.checklists import Template, TemplateItem, load_templates
-from frontdesk.errors import ConflictError, ValidationError
+from frontdesk.core.errors import ConflictError, ValidationError
 from frontdesk.models import PinGuard, SelfCheck, SelfCheckItem
 from tests.checks_data import LEAD_PIN, seed_desk
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 LANGUAGES: tuple[str, ...] = ("zh-Hant", "zh-Hans", "en")
 DEFAULT_LANGUAGE = "zh-Hant"
-LOCALES_DIR = Path(__file__).parent / "locales"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 _current = DEFAULT_LANGUAGE
 

@@ -19,10 +19,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from frontdesk import models  # noqa: F401  (registers the tables)
-from frontdesk.config import ENV_URL, default_database_path
-from frontdesk.i18n import t
+from frontdesk.core.config import ENV_URL, default_database_path
+from frontdesk.core.i18n import t
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 
 

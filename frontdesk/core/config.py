@@ -10,7 +10,7 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
 
-PACKAGE_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # frontdesk/
 ENV_URL = "FRONTDESK_DATABASE_URL"
 ENV_CONFIG_DIR = "FRONTDESK_CONFIG_DIR"
 
@@ -59,7 +59,7 @@ def load_settings(path: Path | None = None) -> Settings:
     A broken file or a bad value raises :class:`SettingsError` naming the file
     (and the line, for a syntax error).
     """
-    from frontdesk.i18n import LANGUAGES, t
+    from frontdesk.core.i18n import LANGUAGES, t
 
     path = path or config_path()
     if not path.exists():

@@ -11,8 +11,8 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from frontdesk.config import Settings, load_settings
-from frontdesk.db import DatabaseError, explain, open_database, resolve_url, session_scope
+from frontdesk.core.config import Settings, load_settings
+from frontdesk.core.db import DatabaseError, explain, open_database, resolve_url, session_scope
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
-"""The command line: ``frontdesk`` opens the app; sub-commands manage the data.
+"""``frontdesk`` with no sub-command: open the app on the desk's database.
 
-Each data command lives in its own module and is added below.
+The sub-commands live in their own modules and are registered in :data:`frontdesk.cli.COMMANDS`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ os.environ.setdefault("TEXTUAL_FPS", "120")
 
 import click
 
-from frontdesk.cli_common import DB_HELP, fail
-from frontdesk.config import SettingsError, load_settings
-from frontdesk.db import DatabaseError, backup_sqlite, resolve_url, sqlite_path
-from frontdesk.i18n import LANGUAGES, set_language, t
+from frontdesk.cli.common import DB_HELP, fail
+from frontdesk.core.config import SettingsError, load_settings
+from frontdesk.core.db import DatabaseError, resolve_url
+from frontdesk.core.i18n import LANGUAGES, set_language
+
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PATH_OR_URL", help=DB_HELP)
@@ -42,7 +43,7 @@ def main(ctx: click.Context, db: str | None, lang: str | None, operator: str) ->
         return
     url = resolve_url(db, settings.database_url)
     from frontdesk.app import create_app
-    from frontdesk.logs import setup_logging
+    from frontdesk.core.logs import setup_logging
 
     setup_logging()
 
@@ -51,30 +52,3 @@ def main(ctx: click.Context, db: str | None, lang: str | None, operator: str) ->
     except DatabaseError as exc:
         fail(str(exc))
     app.run()
-
-
-@main.command()
-@click.argument("dest", type=click.Path(dir_okay=True, writable=False))
-@click.option("--db", "db", metavar="PATH_OR_URL", help=DB_HELP)
-def backup(dest: str, db: str | None) -> None:
-    """Copy a SQLite database to DEST while it is in use, and verify the copy
-    with PRAGMA integrity_check.
-
-    DEST may be a file or a folder (a dated file name is chosen inside it).
-    PostgreSQL databases are backed up with pg_dump instead.
-    """
-    url = resolve_url(db, click.get_current_context().obj["settings"].database_url)
-    path = sqlite_path(url)
-    if path is None:
-        fail(t("cli.backup_sqlite_only"))
-    try:
-        out = backup_sqlite(path, dest)
-    except DatabaseError as exc:
-        fail(str(exc))
-    click.echo(t("cli.backup_done", path=out))
-
-
-# --- sub-commands from other modules ---
-from frontdesk.cli_data import import_owners; main.add_command(import_owners)  # noqa: E402
-from frontdesk.cli_data import seed_demo; main.add_command(seed_demo)  # noqa: E402
-from frontdesk.cli_report import report; main.add_command(report)  # noqa: E402

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli_common import DB_HELP, fail, settings_of, with_database
-from frontdesk.errors import FrontdeskError
-from frontdesk.i18n import t
+from frontdesk.cli.common import DB_HELP, fail, settings_of, with_database
+from frontdesk.core.errors import FrontdeskError
+from frontdesk.core.i18n import t
 from frontdesk.report import (
     DEFAULT_DESK, FORMATS, default_filename, export, gather, parse_day, render_csv, render_markdown,
 )
