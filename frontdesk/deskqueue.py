@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from frontdesk import rotation
+from frontdesk.core import clock
 from frontdesk.core.config import data_dir
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.core.i18n import LANGUAGES, current_language, t
@@ -45,7 +46,6 @@ from frontdesk.models import (
     Owner,
     Staff,
     StaffStatus,
-    utcnow,
 )
 from frontdesk.names import name_keys
 from frontdesk.roster import category_names, load_categories, roster_for, seat_label
@@ -65,15 +65,10 @@ LABEL_MAX = 80
 
 def local_day(now: datetime) -> date:
     """The desk's day: the local date of ``now``."""
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    return now.astimezone().date()
+    return clock.local_day(now)
 
 
-def _now(now: datetime | None) -> datetime:
-    if now is None:
-        return utcnow()
-    return now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
+_now = clock.resolve
 
 
 def seconds_between(start: datetime | None, end: datetime | None) -> int:

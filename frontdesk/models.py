@@ -6,11 +6,13 @@ PostgreSQL and SQLite migrate the same way; the domain modules validate them.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlalchemy import Text as SAText
 from sqlmodel import Field, SQLModel
+
+from frontdesk.core import clock
 
 GENDERS = ("F", "M")
 STAFF_ROLES = ("receptionist", "lead")
@@ -20,8 +22,8 @@ OCCUPANT_ROLES = ("owner", "resident", "tenant")
 
 
 def utcnow() -> datetime:
-    """Now, timezone-aware in UTC (SQLModel stores aware datetimes)."""
-    return datetime.now(timezone.utc)
+    """Now from the one clock (:mod:`frontdesk.core.clock`), aware, in UTC."""
+    return clock.now()
 
 
 class Unit(SQLModel, table=True):

@@ -162,34 +162,3 @@ def validate_id_number(text: str) -> str:
     if not ric.is_valid(value):
         raise ValueError(t("names.id_invalid"))
     return value
-
-
-def mask_id_number(value: str) -> str:
-    """``110105********002X``: the first six and last four stay, the rest is starred.
-
-    Used in every view, export and log. Short or unknown documents keep at most
-    their last four characters.
-    """
-    value = clean_text(value)
-    if not value:
-        return ""
-    if len(value) >= 15:
-        return value[:6] + "*" * (len(value) - 10) + value[-4:]
-    keep = min(4, max(len(value) - 4, 0))
-    return "*" * (len(value) - keep) + value[len(value) - keep :]
-
-
-# A resident ID number inside free text: 18 characters (the last may be X) or 15 digits,
-# written solid or in groups split by spaces or hyphens (110105 19491231 002X), not part
-# of a longer run. Phone numbers (11 digits, 13 with +86) are too short to match.
-_ID_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])((?:\d[ \-]?){17}[\dXx]|(?:\d[ \-]?){14}\d)(?![0-9A-Za-z])"
-)
-
-
-def mask_ids_in_text(text: str) -> str:
-    """Every ID number inside ``text`` masked (``110105********002X``): for notes, exports and logs."""
-    def masked(match: re.Match) -> str:
-        return mask_id_number(re.sub(r"[ \-]", "", match.group(1)))
-
-    return _ID_IN_TEXT.sub(masked, text or "")

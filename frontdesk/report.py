@@ -35,7 +35,7 @@ from sqlmodel import Session
 
 from frontdesk.core.i18n import current_language, t
 from frontdesk.models import SEAT_CODES, Encounter, Handoff, Owner, Staff
-from frontdesk.names import mask_ids_in_text
+from frontdesk.core.text import mask_ids_in_text
 from frontdesk.roster import roster_for, seat_label
 from frontdesk.selfchecks import PersonStatus, day_board
 from frontdesk.shifts import WHOLE_DAY, Shift, configured_shifts

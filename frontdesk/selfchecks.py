@@ -33,10 +33,11 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from frontdesk.core import clock
 from frontdesk.checklists import Template, load_templates, templates_for
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.core.i18n import current_language, t
-from frontdesk.models import CHECK_ANSWERS, GENDERS, PinGuard, SelfCheck, SelfCheckItem, Staff, utcnow
+from frontdesk.models import CHECK_ANSWERS, GENDERS, PinGuard, SelfCheck, SelfCheckItem, Staff
 from frontdesk.names import clean_text
 from frontdesk.roster import has_pin, roster_for, seat_label, seat_of, seat_order, verify_pin
 from frontdesk.shifts import shift_sort_key
@@ -155,9 +156,7 @@ class LeadOption:
 # --- helpers ---------------------------------------------------------------------
 
 
-def _now(now: datetime | None) -> datetime:
-    now = now or utcnow()
-    return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+_now = clock.resolve
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from platformdirs import user_log_dir
 
-from frontdesk.names import mask_ids_in_text as mask_ids
+from frontdesk.core.text import mask_ids_in_text as mask_ids
 
 
 class MaskingFilter(logging.Filter):

@@ -21,7 +21,8 @@ from textual.widgets import Input, Static
 from frontdesk import owners
 from frontdesk.core.errors import NotFoundError
 from frontdesk.core.i18n import t
-from frontdesk.names import mask_ids_in_text, parse_unit_code
+from frontdesk.core.text import mask_ids_in_text
+from frontdesk.names import parse_unit_code
 from frontdesk.owners import OwnerDetail, OwnerRow, UnitDetail, display_phone, gender_label, role_label
 from frontdesk.screens.owner_form import OwnerFormScreen, UnitFormScreen
 from frontdesk.widgets.base import DeskScreen

@@ -11,7 +11,7 @@ from frontdesk.deskqueue import SeatView, format_duration
 from frontdesk.core.i18n import t
 from frontdesk.roster import seat_label
 from frontdesk.rotation import SeatState
-from frontdesk.names import mask_ids_in_text
+from frontdesk.core.text import mask_ids_in_text
 
 STATE_STYLE = {
     SeatState.FREE: "bold green",

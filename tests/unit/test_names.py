@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from frontdesk.core import i18n
+from frontdesk.core.text import mask_id_number
 from frontdesk.names import (
     clean_text,
     format_phone,
-    mask_id_number,
     name_keys,
     normalize_phone,
     parse_unit_code,
