@@ -125,7 +125,7 @@ class ChecksScreen(DeskScreen):
 
     def _spec(self) -> dict | None:
         try:
-            return self.app.settings.extra.get("shifts")
+            return self.app.settings.shifts
         except Exception:  # noqa: BLE001 - no app yet (constructed in a test)
             return None
 
