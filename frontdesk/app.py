@@ -106,9 +106,8 @@ class FrontDeskApp(App[None]):
         self.operator = operator
         self.start_mode = start_mode
         self.title = t("app.name")
-        keymap = self.settings.extra.get("keymap")
-        if isinstance(keymap, dict):
-            self.set_keymap({str(k): str(v) for k, v in keymap.items()})
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
@@ -179,6 +178,22 @@ class FrontDeskApp(App[None]):
         self.push_screen(MessageDialog(t("app.error_title"), message))
 
 
+def binding_ids() -> set[str]:
+    """Every binding id a ``[keymap]`` may name: the app's and those of every screen, dialog and widget."""
+    import importlib
+    import pkgutil
+
+    import frontdesk.screens
+    import frontdesk.widgets
+
+    classes: list[type] = [FrontDeskApp]
+    for package in (frontdesk.screens, frontdesk.widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            classes += [obj for obj in vars(module).values() if isinstance(obj, type) and obj.__module__ == module.__name__]
+    return {b.id for cls in classes for b in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])) if b.id}
+
+
 def _lead_on_duty(session: Session) -> str:
     from datetime import date
 
@@ -197,10 +212,15 @@ def create_app(
     settings: Settings | None = None,
     start_mode: str = "queue",
 ) -> FrontDeskApp:
-    """The app on the database at ``url`` (a URL or a file path; migrated first): used by the CLI and the tests."""
-    settings = settings or load_settings()
+    """The app on the database at ``url`` (a URL or a file path; migrated first): used by the CLI and the tests.
+
+    The settings file is checked first (:class:`SettingsError` for a bad value, an unknown key or a
+    ``[keymap]`` id no key has).
+    """
+    settings = settings or load_settings(language=language)
     if language:
         settings.language = language
+    settings.check_keymap(binding_ids())
     set_language(settings.language)
     engine = open_database(resolve_url(url))
     return FrontDeskApp(engine, settings=settings, operator=operator, start_mode=start_mode)

@@ -21,7 +21,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from frontdesk.core.errors import FrontdeskError
-from frontdesk.core.i18n import t
+from frontdesk.core.i18n import t, tn
 from frontdesk.models import Occupancy, Owner, RosterEntry, Staff, Unit
 from frontdesk.names import name_keys, normalize_phone, phone_tail, surname_of, unit_code
 from frontdesk.roster import SEATS, load_categories, set_pin
@@ -77,11 +77,13 @@ class DemoSummary:
 
     def lines(self) -> list[str]:
         out = [
-            t("demo.added", staff=self.staff, units=self.units, owners=self.owners, residents=self.residents),
-            t("demo.roster", day=self.day.isoformat(), seats=self.roster_seats),
+            t("demo.added", staff=tn("demo.n_staff", self.staff), units=tn("demo.n_units", self.units),
+              owners=tn("demo.n_owners", self.owners), residents=tn("demo.n_residents", self.residents)),
+            tn("demo.roster", self.roster_seats, day=self.day.isoformat()),
         ]
         if self.skipped_units or self.skipped_staff:
-            out.append(t("demo.skipped", units=self.skipped_units, staff=self.skipped_staff))
+            out.append(t("demo.skipped", units=tn("demo.n_units", self.skipped_units),
+                         staff=tn("demo.n_staff", self.skipped_staff)))
         if self.lead_name:
             out.append(t("demo.lead_pin", name=self.lead_name, pin=self.lead_pin))
         return out
@@ -244,7 +246,8 @@ def seed_demo(session: Session, *, day: date | None = None, rng_seed: int = DEFA
     day = day or date.today()
     counts = existing_data(session)
     if any(counts.values()) and not force:
-        raise DemoRefused(t("demo.refused", **counts))
+        raise DemoRefused(t("demo.refused", owners=tn("demo.n_people", counts["owners"]),
+                             units=tn("demo.n_units", counts["units"]), staff=tn("demo.n_staff", counts["staff"])))
     rng = random.Random(rng_seed)
     names = _Names(rng)
     categories = [c.code for c in load_categories()]

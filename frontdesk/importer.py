@@ -30,7 +30,7 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from frontdesk.core.errors import FrontdeskError, ValidationError
-from frontdesk.core.i18n import t
+from frontdesk.core.i18n import t, tn
 from frontdesk.models import Occupancy, Owner, Unit, utcnow
 from frontdesk.names import clean_text, phone_tail, unit_code
 from frontdesk.owners import OwnerForm, owner_values, parse_gender, parse_role, validate_form
@@ -94,23 +94,23 @@ class ImportReport:
             out.append(t("importer.ignored_columns", columns="、".join(self.ignored_columns)))
         if self.imported:
             out.append(
-                t(
+                tn(
                     "importer.done",
-                    rows=self.accepted,
-                    units=self.units_created,
-                    owners=self.owners_created,
-                    matched=self.owners_matched,
-                    links=self.links_created,
+                    self.accepted,
+                    units=tn("importer.n_new_units", self.units_created),
+                    owners=tn("importer.n_new_owners", self.owners_created),
+                    matched=tn("importer.n_matched", self.owners_matched),
+                    links=tn("importer.n_links", self.links_created),
                 )
             )
             if self.rejected:
-                out.append(t("importer.skipped", count=len(self.rejected)))
+                out.append(tn("importer.skipped", len(self.rejected)))
         elif self.rejected and self.skip_bad and not self.accepted:
-            out.append(t("importer.none_importable", rows=self.rows))
+            out.append(tn("importer.none_importable", self.rows))
         elif self.rejected:
-            out.append(t("importer.nothing_imported", count=len(self.rejected), rows=self.rows))
+            out.append(tn("importer.nothing_imported", len(self.rejected), rows=self.rows))
         else:
-            out.append(t("importer.checked", rows=self.accepted))
+            out.append(tn("importer.checked", self.accepted))
         return out
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
-from frontdesk.core.i18n import current_language, t
+from frontdesk.core.i18n import current_language, t, tn
 from frontdesk.models import SEAT_CODES, Encounter, Handoff, Owner, Staff
 from frontdesk.core.text import mask_ids_in_text
 from frontdesk.roster import roster_for, seat_label
@@ -345,8 +345,8 @@ def gather(
         if person.state != "signed":
             flags.append(Flag("check_missing", t("reports.flag_check_missing", name=person.name)))
         if person.failed:
-            flags.append(Flag("check_failed", t("reports.flag_check_failed", name=person.name,
-                                                count=person.failed)))
+            flags.append(Flag("check_failed", tn("reports.flag_check_failed", person.failed,
+                                                 name=person.name)))
         if person.is_correction and person.state == "signed":
             flags.append(Flag("check_corrected", t("reports.flag_check_corrected", name=person.name)))
         if person.correction_pending:
@@ -367,7 +367,7 @@ def gather(
          t("reports.col_max_wait"), t("reports.col_avg_duration"), t("reports.col_max_duration"),
          t("reports.col_handoffs")],
         seat_rows,
-        note=t("reports.encounters_note", arrived=len(encounters), waiting=waiting, left=left),
+        note=tn("reports.encounters_note", len(encounters), waiting=waiting, left=left),
     ))
     open_rows = []
     for e in still_open:

@@ -36,7 +36,7 @@ from sqlmodel import Session
 from frontdesk.core import clock
 from frontdesk.checklists import Template, load_templates, templates_for
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.core.i18n import current_language, t
+from frontdesk.core.i18n import current_language, t, tn
 from frontdesk.models import CHECK_ANSWERS, GENDERS, PinGuard, SelfCheck, SelfCheckItem, Staff
 from frontdesk.names import clean_text
 from frontdesk.roster import has_pin, roster_for, seat_label, seat_of, seat_order, verify_pin
@@ -430,7 +430,7 @@ def _verify_lead_pin(session: Session, lead: Staff, pin: str, now: datetime) -> 
         guard.locked_until = now + timedelta(minutes=LOCK_MINUTES)
         message = t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(guard.locked_until))
     else:
-        message = t("checks.err_pin_wrong", left=MAX_PIN_ATTEMPTS - guard.failures)
+        message = tn("checks.err_pin_wrong", MAX_PIN_ATTEMPTS - guard.failures)
     session.commit()  # the count must outlive the refusal (see the module notes)
     raise ValidationError({"pin": message})
 
@@ -466,7 +466,7 @@ def sign_check(
     merged = {pos: (row.answer, row.note) for pos, row in rows.items()} | clean
     missing = [pos for pos, (answer, _note) in merged.items() if not answer]
     if missing:
-        raise ValidationError({"items": t("checks.err_incomplete", count=len(missing), first=min(missing))})
+        raise ValidationError({"items": tn("checks.err_incomplete", len(missing), first=min(missing))})
     for pos, (answer, note) in merged.items():
         if answer == "fail" and not note:
             raise ValidationError({"note": t("checks.err_note_required", position=pos, text=rows[pos].text)})

@@ -8,6 +8,9 @@ to the day it starts). A desk can name its own in ``settings.toml``::
     early = "07:00-15:00"
     late = "15:00-23:00"
 
+The settings check that table at start-up with :func:`is_shift_code` and
+:func:`parse_range` (``Settings.shifts``), so the callers pass it on as it is.
+
 ``all`` is the whole day, 00:00–24:00. A range typed as ``HH:MM-HH:MM`` works
 wherever a shift name does. Times are the desk's local time.
 """
@@ -65,13 +68,18 @@ def parse_range(text: str) -> tuple[time, time]:
     return time(h1, m1), time(0, 0) if h2 == 24 else time(h2, m2)
 
 
-def configured_shifts(spec: dict | None = None) -> list[Shift]:
-    """The desk's named shifts, in the order given (``spec`` is the ``[shifts]`` settings table)."""
-    spec = spec if isinstance(spec, dict) and spec else DEFAULT_SHIFTS
+def is_shift_code(code: str) -> bool:
+    """A shift's name: lower-case letters, digits and ``_``, starting with a letter, at most 16; not ``all``."""
+    return bool(_CODE.match(code)) and code != WHOLE_DAY
+
+
+def configured_shifts(spec: dict[str, str] | None = None) -> list[Shift]:
+    """The desk's named shifts, in the order given (``spec`` is ``Settings.shifts``; None: the defaults)."""
+    spec = spec or DEFAULT_SHIFTS
     out = []
     for code, text in spec.items():
         code = str(code)
-        if not _CODE.match(code) or code == WHOLE_DAY:
+        if not is_shift_code(code):
             raise ValueError(t("reports.err_shift", shift=code))
         start, end = parse_range(str(text))
         out.append(Shift(code, start, end))

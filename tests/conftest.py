@@ -14,9 +14,11 @@ from frontdesk.core.db import make_engine, open_database
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path_factory, monkeypatch):
-    """No test reads the user's settings file or database URL; every test starts in zh-Hant."""
+    """No test reads the user's settings file or database URL; every test starts in zh-Hant (the
+    system locale, which decides the language when no setting does, is pinned to one that gives it)."""
     monkeypatch.setenv("FRONTDESK_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.delenv("FRONTDESK_DATABASE_URL", raising=False)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     i18n.set_language("zh-Hant")
     yield
     i18n.set_language("zh-Hant")

@@ -14,31 +14,41 @@ os.environ.setdefault("TEXTUAL_FPS", "120")
 
 import click
 
-from frontdesk.cli.common import DB_HELP, fail
-from frontdesk.core.config import SettingsError, load_settings
+from frontdesk.cli.common import DB_HELP, fail, settings_of
+from frontdesk.core.config import SettingsError
 from frontdesk.core.db import DatabaseError, resolve_url
-from frontdesk.core.i18n import LANGUAGES, set_language
+from frontdesk.core.i18n import LANGUAGES
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+HELP_OPTIONS = ("-h", "--help")
+
+
+class MainGroup(click.Group):
+    """Notes a sub-command's ``--help``, which is shown even when the settings file is bad."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["frontdesk.help"] = any(a in HELP_OPTIONS for a in args)
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=MainGroup, invoke_without_command=True, context_settings={"help_option_names": list(HELP_OPTIONS)})
 @click.option("--db", "db", metavar="PATH_OR_URL", help=DB_HELP)
-@click.option("--lang", type=click.Choice(LANGUAGES), help="Interface language (default zh-Hant, or the settings file).")
-@click.option("--operator", default="", help="Name shown as the operator in the header.")
+@click.option("--lang", type=click.Choice(LANGUAGES),
+              help="Interface language (default: language in settings.toml, else the system locale).")
+@click.option("--operator", default="", help="Name shown as the operator in the header (default: operator in "
+                                             "settings.toml, else today's shift lead).")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, lang: str | None, operator: str) -> None:
     """frontdesk: the front desk of a property-management service centre.
 
     Without a sub-command it opens the app (the database is created and
     migrated on first start; an existing file is backed up before an upgrade).
+    The settings file is checked first, for every command: a bad value ends it
+    with one message and exit code 2.
     """
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        fail(str(exc))
-    if lang:
-        settings.language = lang
-    set_language(settings.language)
-    ctx.obj = {"settings": settings}
+    if ctx.invoked_subcommand is not None and ctx.meta.get("frontdesk.help"):
+        return  # `frontdesk report --help` works whatever the settings file holds
+    settings = settings_of(ctx, language=lang)
     if ctx.invoked_subcommand is not None:
         return
     url = resolve_url(db, settings.database_url)
@@ -48,7 +58,7 @@ def main(ctx: click.Context, db: str | None, lang: str | None, operator: str) ->
     setup_logging()
 
     try:
-        app = create_app(url, settings=settings, operator=operator or settings.extra.get("operator", ""))
-    except DatabaseError as exc:
+        app = create_app(url, settings=settings, operator=operator or settings.operator)
+    except (DatabaseError, SettingsError) as exc:
         fail(str(exc))
     app.run()

@@ -11,8 +11,9 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from frontdesk.core.config import Settings, load_settings
+from frontdesk.core.config import Settings, SettingsError, load_settings
 from frontdesk.core.db import DatabaseError, explain, open_database, resolve_url, session_scope
+from frontdesk.core.i18n import set_language
 
 T = TypeVar("T")
 
@@ -26,9 +27,25 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
-def settings_of(ctx: click.Context) -> Settings:
-    """The settings the main command loaded (or the file's, for a command run on its own)."""
-    return (ctx.obj or {}).get("settings") or load_settings()
+def settings_of(ctx: click.Context, *, language: str | None = None) -> Settings:
+    """The checked settings, loaded once per run (by the main command, before any sub-command), with
+    the interface language set: ``language`` (``--lang``), else the file's, else the system locale's.
+
+    A settings file that cannot be used ends the command here: one message, exit code 2.
+    """
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    settings = root.obj.get("settings")
+    if settings is None:
+        try:
+            settings = load_settings(language=language)
+        except SettingsError as exc:
+            fail(str(exc))
+        if language:
+            settings.language = language
+        root.obj["settings"] = settings
+    set_language(settings.language)
+    return settings
 
 
 def with_database(ctx: click.Context, db: str | None, work: Callable[[Session], T]) -> T:

@@ -47,7 +47,7 @@ def report(ctx: click.Context, day: str | None, shift: str, fmt: str | None, out
     elif ending in FORMATS and ending != fmt:  # 交班.md written as CSV would mislead whoever opens it
         fail(t("reports.err_format_ending", path=out, format=fmt, ending=ending))
     settings = settings_of(ctx)
-    spec = settings.extra.get("shifts")
+    spec = settings.shifts
     try:
         the_day = parse_day(day)
         the_shift = resolve_shift(shift, spec)

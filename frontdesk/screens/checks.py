@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Static
 
 from frontdesk import selfchecks as sc
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.core.i18n import t
+from frontdesk.core.i18n import t, tn
 from frontdesk.roster import seat_label
 from frontdesk.shifts import Shift, configured_shifts, current_shift
 from frontdesk.widgets.base import DeskScreen
@@ -125,7 +125,7 @@ class ChecksScreen(DeskScreen):
 
     def _spec(self) -> dict | None:
         try:
-            return self.app.settings.extra.get("shifts")
+            return self.app.settings.shifts
         except Exception:  # noqa: BLE001 - no app yet (constructed in a test)
             return None
 
@@ -344,7 +344,7 @@ class ChecksScreen(DeskScreen):
         self._fill_run_table()
         carried = self.query_one("#run-carried", Static)
         if view.carried:
-            lines = [t("checks.carried_title", date=view.carried[0].day.isoformat(), count=len(view.carried))]
+            lines = [tn("checks.carried_title", len(view.carried), date=view.carried[0].day.isoformat())]
             lines += [f"• {c.section}:{c.text}" + (f"({c.note})" if c.note else "") for c in view.carried]
             carried.update(Text("\n".join(lines)))
             carried.display = True
@@ -448,7 +448,7 @@ class ChecksScreen(DeskScreen):
             missing = [n for n, it in enumerate(self.run.items) if not self.answers[it.position][0]]
             if missing:
                 self.pos = missing[0]
-                self.say(t("checks.some_unanswered", count=len(missing)), error=True)
+                self.say(tn("checks.some_unanswered", len(missing)), error=True)
             else:
                 self.say(t("checks.all_answered"))
         self._render_item()
@@ -526,7 +526,7 @@ class ChecksScreen(DeskScreen):
         if missing:
             self.pos = missing[0]
             self._render_item()
-            self.say(t("checks.err_incomplete", count=len(missing), first=view.items[missing[0]].position), error=True)
+            self.say(tn("checks.err_incomplete", len(missing), first=view.items[missing[0]].position), error=True)
             return
         leads = self.data.leads if self.data else []
         operator = getattr(self.app, "operator", "")

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Sparkline, Static
 
 from frontdesk import selfchecks as sc
-from frontdesk.core.i18n import t
+from frontdesk.core.i18n import t, tn
 from frontdesk.widgets.base import translate_bindings
 
 TEAM = "team"
@@ -151,8 +151,8 @@ class ChecksHistoryScreen(ModalScreen[None]):
             caption.update(Text(t("checks.history_chart_empty", name=name)))
             return
         spark.data = values
-        caption.update(Text(t("checks.history_chart", name=name, days=len(values),
-                              low=f"{min(values):.0f}%", high=f"{max(values):.0f}%", last=f"{values[-1]:.0f}%")))
+        caption.update(Text(tn("checks.history_chart", len(values), name=name,
+                               low=f"{min(values):.0f}%", high=f"{max(values):.0f}%", last=f"{values[-1]:.0f}%")))
 
     def _show_items(self, data: HistoryData) -> None:
         person = self._person(data)

@@ -36,7 +36,7 @@ from textual.widgets import Static
 from frontdesk import deskqueue
 from frontdesk.deskqueue import Desk, Greeting, Result, format_duration
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.core.i18n import t
+from frontdesk.core.i18n import t, tn
 from frontdesk.roster import load_categories, seat_label
 from frontdesk.rotation import STANDING_ORDER, SeatState
 from frontdesk.screens.queue_dialogs import (
@@ -272,7 +272,7 @@ class QueueScreen(DeskScreen):
         count = len(desk.leftovers)
         yesterday = desk.day.toordinal() - 1
         all_yesterday = all(p.day is not None and p.day.toordinal() == yesterday for p in desk.leftovers)
-        return t("queue.leftovers_yesterday" if all_yesterday else "queue.leftovers_earlier", count=count)
+        return tn("queue.leftovers_yesterday" if all_yesterday else "queue.leftovers_earlier", count)
 
     def _draw_line(self, now: datetime) -> None:
         desk = self.desk

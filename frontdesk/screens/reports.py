@@ -81,7 +81,7 @@ class ReportsScreen(DeskScreen):
 
     def _spec(self) -> dict | None:
         settings = self._settings()
-        return settings.extra.get("shifts") if settings is not None else None
+        return settings.shifts if settings is not None else None
 
     def _shifts(self) -> list[Shift]:
         try:
@@ -179,7 +179,7 @@ class ReportsScreen(DeskScreen):
         from frontdesk.screens.reports_dialogs import ExportDialog
 
         settings = self._settings()
-        folder = Path(str((settings.extra.get("report_dir") if settings else None) or Path.home())).expanduser()
+        folder = (settings.report_dir if settings else None) or Path.home()
         name = f"handover-{self.day.isoformat()}-{self.shift.code.replace(':', '')}.{self._last_format}"
 
         def chosen(choice: tuple[str, Path] | None) -> None:

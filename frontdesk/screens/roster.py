@@ -23,7 +23,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, RadioButton, Radi
 
 from frontdesk import roster, selfchecks
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.core.i18n import t
+from frontdesk.core.i18n import t, tn
 from frontdesk.models import GENDERS, STAFF_ROLES, Staff
 from frontdesk.screens.checks_dialogs import SignDialog
 from frontdesk.widgets.base import DeskScreen, translate_bindings
@@ -263,7 +263,7 @@ class RosterScreen(DeskScreen):
             def unlocked(lead) -> None:
                 if lead:
                     self._lead_until = time.monotonic() + LEAD_UNLOCK_SECONDS
-                    self.say(t("roster.unlocked", name=lead.name, minutes=LEAD_UNLOCK_SECONDS // 60))
+                    self.say(tn("roster.unlocked", LEAD_UNLOCK_SECONDS // 60, name=lead.name))
                     action()
 
             self.app.push_screen(
@@ -320,7 +320,7 @@ class RosterScreen(DeskScreen):
         def copy() -> None:
             def done(count: int) -> None:
                 if count:
-                    self.say(t("roster.copied", count=count, source=source.isoformat()))
+                    self.say(tn("roster.copied", count, source=source.isoformat()))
                 else:
                     self.say(t("roster.copy_nothing", source=source.isoformat()), error=True)
                 self.reload()

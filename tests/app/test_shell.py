@@ -142,7 +142,7 @@ async def test_header_names_the_lead_on_duty_when_no_operator_is_given(db_url):
 async def test_a_user_keymap_remaps_a_binding_by_its_id(db_url):
     from frontdesk.core.config import Settings
 
-    settings = Settings(extra={"keymap": {"go.owners": "f9"}})
+    settings = Settings(keymap={"go.owners": "f9"})
     app = create_app(db_url, settings=settings)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()

@@ -180,7 +180,7 @@ def test_cli_force_adds_around_real_data(tmp_path):
     engine.dispose()
     result = CliRunner().invoke(main, ["--lang", "en", "seed-demo", "--db", str(db), "--force", "--day", "2026-11-27"])
     assert result.exit_code == 0, result.output
-    assert "199 units" in result.output and "skipped: 1 units" in result.output
+    assert "199 units" in result.output and "skipped: 1 unit," in result.output  # one unit, not "1 units"
     engine = open_database(f"sqlite:///{db}")
     with Session(engine) as s:
         real = s.exec(select(Unit).where(Unit.code == "3-2-1101")).one()

@@ -300,7 +300,7 @@ def test_skip_bad_with_no_good_row_does_not_suggest_skip_bad(tmp_path, db_url, e
         report = import_owners(s, path, skip_bad=True)  # line 2 is there now, line 3 still bad
     assert not report.imported and report.accepted == 0
     assert "--skip-bad" not in report.lines()[-1]
-    assert report.lines()[-1] == i18n.t("importer.none_importable", rows=2)
+    assert report.lines()[-1] == i18n.tn("importer.none_importable", 2)
     result = run_cli(str(path), "--db", db_url, "--skip-bad")
     assert result.exit_code == 1
     assert "第 2 行" in result.output and "第 3 行" in result.output
