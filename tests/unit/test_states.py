@@ -282,3 +282,26 @@ def test_a_machine_must_name_known_states():
         states.Machine(model=Parcel, states=ParcelState, transitions={(R, "fly"): "moon"}, initial={R})
     with pytest.raises(ValueError):
         states.Machine(model=Parcel, states=ParcelState, transitions={}, initial={"moon"})
+
+
+def test_the_workflows_machines_are_named_in_every_catalogue():
+    """An action refused on screen names the allowed ones: every machine's names are in all three languages."""
+    from frontdesk import deskqueue, selfchecks
+
+    assert deskqueue.ENCOUNTERS.record_type == "encounter" and selfchecks.CHECKS.record_type == "self_check"
+    machines = [m for m in states.MACHINES.values() if m.label is None and m.area]
+    assert {m.record_type for m in machines} >= {"encounter", "self_check"}
+    for lang in i18n.LANGUAGES:
+        catalogue = i18n.catalogue(lang)
+        missing = [key for m in machines for key in m.message_keys() if key not in catalogue]
+        assert missing == [], lang
+    i18n.set_language("zh-Hant")
+    with pytest.raises(ValidationError) as err:
+        deskqueue.ENCOUNTERS.target("closed", "finish")
+    assert str(err.value) == "接待已是「已結束」,不能再「完成」。"
+    with pytest.raises(ValidationError) as err:
+        selfchecks.CHECKS.target("signed", "answer")
+    assert str(err.value) == "自檢已是「已簽核」,不能再「作答」。"
+    with pytest.raises(ValidationError) as err:
+        deskqueue.ENCOUNTERS.target("waiting", "finish")
+    assert str(err.value) == "接待目前是「等候中」,不能「完成」;可以:接待等候者、登記業主、離開、補結。"
