@@ -27,7 +27,7 @@ from frontdesk.names import name_keys, normalize_phone, phone_tail, surname_of, 
 from frontdesk.roster import SEATS, load_categories, set_pin
 
 DEFAULT_SEED = 20261127
-DEMO_LEAD_PIN = "1234"
+DEMO_LEAD_PIN = "123456"  # six digits, as every new PIN (roster.PIN_MIN)
 
 # Common surnames, roughly by frequency (more weight first), and a few compound ones.
 SURNAMES = (

@@ -39,7 +39,8 @@ from frontdesk.names import clean_text, name_keys, surname_of
 
 SEATS: tuple[str, ...] = SEAT_CODES
 NAME_MAX = 40
-PIN_RE = re.compile(r"^[0-9]{4,8}$")
+PIN_MIN, PIN_MAX = 6, 8  # new PINs; a shorter PIN set before still verifies
+PIN_RE = re.compile(rf"^[0-9]{{{PIN_MIN},{PIN_MAX}}}$")
 
 _hasher = PasswordHasher()
 
@@ -279,7 +280,10 @@ def update_staff(session: Session, staff_id: int, expected_version: int, form: S
 
 
 def set_pin(session: Session, staff_id: int, pin: str) -> None:
-    """Store an argon2 hash of a 4–8 digit PIN; an empty PIN clears it."""
+    """Store an argon2 hash of a new PIN of 6–8 digits; an empty PIN clears it.
+
+    A shorter PIN set under the old rule (4 digits) keeps working: :func:`verify_pin` checks any stored hash.
+    """
     staff = get_staff(session, staff_id)
     pin = clean_text(pin)
     if pin and not PIN_RE.match(pin):

@@ -1,9 +1,9 @@
 """End-of-shift self-checks: the shift lead checks each person on duty (seed 一, 二, 七).
 
 Domain only: no Textual. Functions take a SQLModel ``Session`` first and leave
-committing to the caller, with one exception: a wrong sign-off PIN is counted and
-committed before the refusal is raised, so the limit on attempts holds across
-restarts (and across desks).
+committing to the caller, with one exception: the sign-off PIN's attempt count
+(``PinGuard``) is kept in its own short transactions, committed at once, so the
+limit on attempts holds across restarts, across desks and across a refusal.
 
 Rules
 - A check is for one person on duty (on the roster that day), one day and shift.
@@ -15,7 +15,9 @@ Rules
 - The shift lead signs with their PIN (argon2 hash on ``Staff.pin_hash``, see
   :func:`frontdesk.roster.verify_pin`). Only a complete check can be signed.
 - After :data:`MAX_PIN_ATTEMPTS` wrong PINs in a row the lead is locked out for
-  :data:`LOCK_MINUTES` minutes.
+  :data:`LOCK_MINUTES` minutes. Each attempt is claimed atomically before its PIN is
+  checked (one upsert that also refuses a locked lead), so parallel desks together
+  get at most :data:`MAX_PIN_ATTEMPTS` guesses checked per lock window.
 - A check moves through the state mechanism (:data:`CHECKS`, :mod:`frontdesk.core.states`):
   start (draft) → answer … → sign (signed), or discard; a correction starts a new
   draft. Every write to a check is a conditional version UPDATE of the check (the
@@ -33,10 +35,14 @@ Rules
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, case, exists, func, literal, null, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -457,35 +463,78 @@ def answer_item(
     return save_answers(session, check_id, {position: (answer, note)}, version=version)
 
 
-def _verify_lead_pin(session: Session, lead: Staff, pin: str, now: datetime) -> None:
-    guard = session.get(PinGuard, lead.id)
-    locked_until = _aware(guard.locked_until) if guard else None
-    if locked_until and locked_until > now:
-        raise ValidationError({"pin": t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(locked_until))})
-    if verify_pin(session, lead.id, pin or ""):
-        if guard is not None and (guard.failures or guard.locked_until):
-            guard.failures, guard.locked_until = 0, None
+@contextmanager
+def _guard_transaction(session: Session) -> Iterator[Connection]:
+    """A short transaction of its own for the PIN attempt count, committed when the block ends.
+
+    On SQLite a connection that has already written holds the database's write lock,
+    so a second connection would wait for it: then the count rides in the caller's
+    own transaction instead (the domain verifies PINs before it writes anything).
+    """
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and getattr(raw, "in_transaction", False):
+        yield connection
         return
-    if guard is None:
-        guard = PinGuard(staff_id=lead.id, failures=0)
-        session.add(guard)
-    if locked_until is not None:  # an old lock that has run out: count afresh
-        guard.failures, guard.locked_until = 0, None
-    guard.failures += 1
-    guard.last_failure_at = now
-    if guard.failures >= MAX_PIN_ATTEMPTS:
-        guard.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        message = t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(guard.locked_until))
+    with connection.engine.begin() as own:
+        yield own
+
+
+def _claim_attempt(connection: Connection, staff_id: int, now: datetime):
+    """Count one PIN attempt before its PIN is checked: one atomic upsert, refused while locked.
+
+    Returns ``(failures, locked_until)`` with this attempt counted, or None when the
+    lead is locked out (the PIN must not be checked). The attempt that reaches
+    :data:`MAX_PIN_ATTEMPTS` sets the lock at once; a right PIN clears the count again.
+    No read-then-write, and no IntegrityError when the lead has no guard row yet.
+    """
+    table = PinGuard.__table__
+    lock_end = now + timedelta(minutes=LOCK_MINUTES)
+    until = literal(lock_end, table.c.locked_until.type)
+    at = literal(now, table.c.locked_until.type)
+    expired = and_(table.c.locked_until.is_not(None), table.c.locked_until <= at)
+    failures = case((expired, 1), else_=table.c.failures + 1)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(PinGuard).values(
+        staff_id=staff_id, failures=1, last_failure_at=now,
+        locked_until=lock_end if MAX_PIN_ATTEMPTS <= 1 else None,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.staff_id],
+        set_={
+            "failures": failures,
+            "locked_until": case((failures >= MAX_PIN_ATTEMPTS, until), else_=null()),
+            "last_failure_at": at,
+        },
+        where=or_(table.c.locked_until.is_(None), table.c.locked_until <= at),
+    ).returning(table.c.failures, table.c.locked_until)
+    return connection.execute(stmt).first()
+
+
+def _verify_lead_pin(session: Session, lead: Staff, pin: str, now: datetime) -> None:
+    """The lead's PIN, with the attempt claimed first (see :func:`_claim_attempt`); a refusal says what is left."""
+    with _guard_transaction(session) as connection:
+        claimed = _claim_attempt(connection, lead.id, now)
+    if claimed is None:
+        until = pin_lock(session, lead.id, now=now) or now + timedelta(minutes=LOCK_MINUTES)
+        raise ValidationError({"pin": t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(until))})
+    failures, locked_until = claimed
+    if verify_pin(session, lead.id, pin or ""):
+        with _guard_transaction(session) as connection:
+            connection.execute(update(PinGuard).where(PinGuard.staff_id == lead.id)
+                               .values(failures=0, locked_until=None))
+        return
+    if locked_until is not None:
+        message = t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(clock.aware(locked_until)))
     else:
-        message = t("checks.err_pin_wrong", left=MAX_PIN_ATTEMPTS - guard.failures)
-    session.commit()  # the count must outlive the refusal (see the module notes)
+        message = t("checks.err_pin_wrong", left=MAX_PIN_ATTEMPTS - failures)
     raise ValidationError({"pin": message})
 
 
 def pin_lock(session: Session, lead_id: int, *, now: datetime | None = None) -> datetime | None:
-    """Until when a lead is locked out of signing, or None."""
-    guard = session.get(PinGuard, lead_id)
-    until = _aware(guard.locked_until) if guard else None
+    """Until when a lead is locked out of signing, or None (read afresh, never from the session's cache)."""
+    until = _aware(session.execute(
+        select(PinGuard.locked_until).where(PinGuard.staff_id == lead_id)).scalar_one_or_none())
     return until if until and until > _now(now) else None
 
 
@@ -522,7 +571,7 @@ def sign_check(
         raise ValidationError({"lead": t("checks.err_not_lead", name=lead.name if lead else "?")})
     if not has_pin(lead):
         raise ValidationError({"pin": t("checks.err_no_pin", name=lead.name)})
-    _verify_lead_pin(session, lead, pin, now)  # before the first write (a wrong PIN commits its count)
+    _verify_lead_pin(session, lead, pin, now)  # before the first write (its count has a transaction of its own)
     _answer(session, check, rows, clean, now)  # claims the check when answers come with the signature
     given = [answer for answer, _note in merged.values()]
     states.move(session, CHECKS, check, "sign", expected_version=check.version, now=now, values={

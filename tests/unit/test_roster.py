@@ -281,7 +281,7 @@ def test_pin_is_hashed_and_verified(engine, team):
         assert not roster.verify_pin(s, sid, "204816")
 
 
-@pytest.mark.parametrize("pin", ["123", "123456789", "12a4", "１２３４５６７８９"])
+@pytest.mark.parametrize("pin", ["123", "1234", "12345", "123456789", "12a4", "12a456", "１２３４５６７８９"])
 def test_bad_pin_refused(engine, team, pin):
     with pytest.raises(ValidationError) as err:
         with session_scope(engine) as s:
@@ -293,8 +293,25 @@ def test_bad_pin_refused(engine, team, pin):
 
 def test_full_width_pin_digits_accepted(engine, team):
     with session_scope(engine) as s:
-        roster.set_pin(s, team["王麗"], "１２３４")
-        assert roster.verify_pin(s, team["王麗"], "1234")
+        roster.set_pin(s, team["王麗"], "１２３４５６")
+        assert roster.verify_pin(s, team["王麗"], "123456")
+
+
+def test_new_pins_need_six_digits_but_an_old_four_digit_pin_still_verifies(engine, team):
+    """The rule changed from 4–8 to 6–8 digits: a PIN stored under the old rule keeps working."""
+    with session_scope(engine) as s:
+        staff = s.get(Staff, team["王麗"])
+        staff.pin_hash = roster._hasher.hash("2468")  # set before the rule changed
+    with session_scope(engine) as s:
+        assert roster.verify_pin(s, team["王麗"], "2468")
+        assert not roster.verify_pin(s, team["王麗"], "2469")
+    with pytest.raises(ValidationError) as err, session_scope(engine) as s:
+        roster.set_pin(s, team["王麗"], "2468")  # but it cannot be chosen again
+    assert "6 到 8" in err.value.errors["pin"]
+    for pin in ("246813", "24681357"):
+        with session_scope(engine) as s:
+            roster.set_pin(s, team["王麗"], pin)
+            assert roster.verify_pin(s, team["王麗"], pin)
 
 
 # --- PostgreSQL -----------------------------------------------------------------
