@@ -379,3 +379,31 @@ def test_someone_serving_cannot_be_made_inactive(engine, team):
     assert "劉洋" in err.value.errors["active"]
     with Session(engine) as s:
         assert roster.get_staff(s, team["劉洋"]).active and roster.seat_of(s, today, team["劉洋"]) == "R2"
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+def test_staff_roster_and_pin_changes_leave_history(engine, team):
+    from frontdesk.core.history import acting_as, changes_of, entries
+
+    with acting_as("王麗"), session_scope(engine) as s:
+        staff = roster.get_staff(s, team["陳靜"])
+        roster.update_staff(s, staff.id, staff.version, StaffForm(name="陳靜怡", gender="F", duties="inquiry"))
+        roster.set_seat(s, DAY, "L2", team["陳靜"])
+        roster.set_seat(s, DAY, "R2", team["張偉"])
+        roster.copy_roster(s, DAY, DAY + timedelta(days=1))
+        roster.remove_from_roster(s, DAY, team["張偉"])
+        roster.set_pin(s, team["王麗"], "246813")
+    with Session(engine) as s:
+        staff_rows = entries(s, record_type="staff", record_id=team["陳靜"])
+        seats = entries(s, record_type="roster_entry")
+        pins = entries(s, record_type="staff", record_id=team["王麗"])
+    assert [r.action for r in staff_rows] == ["create", "update"]
+    assert changes_of(staff_rows[1])["name"] == ["陳靜", "陳靜怡"] and staff_rows[1].actor == "王麗"
+    assert [r.action for r in seats] == ["create", "create", "create", "create", "delete"]
+    assert changes_of(pins[-1]) == {"pin_hash": ["", "******"]}
+    with pytest.raises(ConflictError), session_scope(engine) as s:  # a stale version: nothing written
+        roster.update_staff(s, team["陳靜"], 1, StaffForm(name="陳靜", gender="F"))
+    with Session(engine) as s:
+        assert len(entries(s, record_type="staff", record_id=team["陳靜"])) == 2
