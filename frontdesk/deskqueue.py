@@ -634,15 +634,22 @@ def encounter_figures(
 
 
 def _figures(rows: list, handoffs: list, names: Mapping[int, str], roster: Mapping[str, Staff]) -> Figures:
-    first_from: dict[int, str] = {}
+    """The figures of :func:`encounter_figures` from its rows (encounters and their hand-offs, in order)."""
+    greeted_at: dict[int, str] = {}  # encounter → the seat that stood for it first
     for h in handoffs:
-        first_from.setdefault(h.encounter_id, h.from_seat)
-    served_rows = [r for r in rows if r.state != WAITING and r.outcome != Outcome.LEFT]
+        greeted_at.setdefault(h.encounter_id, h.from_seat)
+    served = [r for r in rows if r.state != WAITING and r.outcome != Outcome.LEFT]
+
+    def waits(of: list) -> list[int]:
+        return [r.wait_seconds or 0 for r in of]
+
+    def durations(of: list) -> list[int]:
+        return [seconds_between(r.started_at, r.ended_at) for r in of
+                if r.state == CLOSED and r.started_at is not None and r.ended_at is not None]
+
     seats: list[SeatFigures] = []
-    all_waits: list[int] = []
-    all_durations: list[int] = []
     for code in SEAT_CODES:
-        here = [r for r in served_rows if r.seat == code]
+        here = [r for r in served if r.seat == code]
         staff: list[str] = []
         for r in here:
             name = names.get(r.staff_id, "") if r.staff_id is not None else ""
@@ -650,32 +657,26 @@ def _figures(rows: list, handoffs: list, names: Mapping[int, str], roster: Mappi
                 staff.append(name)
         if not staff and code in roster:
             staff.append(roster[code].name)
-        waits = [r.wait_seconds or 0 for r in here]
-        durations = [seconds_between(r.started_at, r.ended_at) for r in here
-                     if r.state == CLOSED and r.started_at is not None and r.ended_at is not None]
+        w, d = waits(here), durations(here)
         seats.append(SeatFigures(
             seat=code, staff="、".join(staff), served=len(here),
-            greeted=sum(1 for r in served_rows if first_from.get(r.id, r.seat) == code),
-            avg_wait=_mean(waits), max_wait=max(waits) if waits else None,
-            avg_duration=_mean(durations), max_duration=max(durations) if durations else None,
+            greeted=sum(1 for r in served if greeted_at.get(r.id, r.seat) == code),
+            avg_wait=_mean(w), max_wait=max(w, default=None),
+            avg_duration=_mean(d), max_duration=max(d, default=None),
             handoffs=sum(1 for h in handoffs if h.from_seat == code),
         ))
-        all_waits += waits
-        all_durations += durations
-    # served parties at no seat (should not happen) still count in the totals
-    others = [r for r in served_rows if r.seat not in SEAT_CODES]
-    all_waits += [r.wait_seconds or 0 for r in others]
+    w, d = waits(served), durations(served)
     return Figures(
-        served=len(served_rows),
+        served=len(served),
         per_seat={f.seat: f.served for f in seats},
         waiting=sum(1 for r in rows if r.state == WAITING),
         left=sum(1 for r in rows if r.outcome == Outcome.LEFT),
-        avg_wait=_mean(all_waits),
-        avg_service=_mean(all_durations),
+        avg_wait=_mean(w),
+        avg_service=_mean(d),
         handoffs=len(handoffs),
         arrived=len(rows),
-        max_wait=max(all_waits) if all_waits else None,
-        max_service=max(all_durations) if all_durations else None,
+        max_wait=max(w, default=None),
+        max_service=max(d, default=None),
         open=sum(1 for r in rows if r.state != CLOSED),
         seats=tuple(seats),
     )
