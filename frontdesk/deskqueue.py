@@ -561,10 +561,13 @@ def figures(session: Session, day: date, desk: str = DESK, *, roster: Mapping[st
     return encounter_figures(session, desk=desk, day=day, roster=roster)
 
 
+# What the figures read (F2); the report's own tables need the party's columns too.
 _FIGURE_COLUMNS = (
-    Encounter.id, Encounter.day, Encounter.state, Encounter.seat, Encounter.staff_id, Encounter.guest_type,
-    Encounter.owner_id, Encounter.party_label, Encounter.outcome, Encounter.wait_seconds, Encounter.arrived_at,
+    Encounter.id, Encounter.state, Encounter.seat, Encounter.staff_id, Encounter.outcome, Encounter.wait_seconds,
     Encounter.started_at, Encounter.ended_at,
+)
+_REPORT_COLUMNS = _FIGURE_COLUMNS + (
+    Encounter.day, Encounter.guest_type, Encounter.owner_id, Encounter.party_label, Encounter.arrived_at,
 )
 
 
@@ -581,8 +584,8 @@ def _encounter_filter(desk: str | None, day: date | None, start: datetime | None
     return where
 
 
-def _encounter_rows(session: Session, where: list) -> list:
-    return list(session.exec(select(*_FIGURE_COLUMNS).where(*where).order_by(Encounter.arrived_at, Encounter.id)).all())
+def _encounter_rows(session: Session, where: list, columns=_FIGURE_COLUMNS) -> list:
+    return list(session.exec(select(*columns).where(*where).order_by(Encounter.arrived_at, Encounter.id)).all())
 
 
 def _handoff_rows(session: Session, where: list) -> list:
@@ -626,59 +629,76 @@ def encounter_figures(
     where = _encounter_filter(desk, day, start, end)
     rows = _encounter_rows(session, where)
     handoffs = _handoff_rows(session, where) if rows else []
-    names = _staff_names(session, [r.staff_id for r in rows])
     if roster is None:
-        days = {day} if day is not None else {r.day for r in rows}
-        roster = roster_for(session, next(iter(days))) if len(days) == 1 else {}
+        roster = roster_for(session, day if day is not None else clock.local_day(start)) if day or start else {}
+    names = {staff.id: staff.name for staff in roster.values()}
+    names |= _staff_names(session, [r.staff_id for r in rows if r.staff_id not in names])
     return _figures(rows, handoffs, names, roster)
 
 
 def _figures(rows: list, handoffs: list, names: Mapping[int, str], roster: Mapping[str, Staff]) -> Figures:
-    """The figures of :func:`encounter_figures` from its rows (encounters and their hand-offs, in order)."""
+    """The figures of :func:`encounter_figures` from its rows (encounters and their hand-offs, in order), in one pass."""
     greeted_at: dict[int, str] = {}  # encounter → the seat that stood for it first
+    handed: dict[str, int] = {}
     for h in handoffs:
         greeted_at.setdefault(h.encounter_id, h.from_seat)
-    served = [r for r in rows if r.state != WAITING and r.outcome != Outcome.LEFT]
-
-    def waits(of: list) -> list[int]:
-        return [r.wait_seconds or 0 for r in of]
-
-    def durations(of: list) -> list[int]:
-        return [seconds_between(r.started_at, r.ended_at) for r in of
-                if r.state == CLOSED and r.started_at is not None and r.ended_at is not None]
-
-    seats: list[SeatFigures] = []
-    for code in SEAT_CODES:
-        here = [r for r in served if r.seat == code]
-        staff: list[str] = []
-        for r in here:
+        handed[h.from_seat] = handed.get(h.from_seat, 0) + 1
+    waits: dict[str, list[int]] = {code: [] for code in SEAT_CODES}
+    durations: dict[str, list[int]] = {code: [] for code in SEAT_CODES}
+    greeted: dict[str, int] = {}
+    staff: dict[str, list[str]] = {code: [] for code in SEAT_CODES}
+    all_waits: list[int] = []
+    all_durations: list[int] = []
+    waiting = left = still_open = 0
+    for r in rows:
+        if r.state != CLOSED:
+            still_open += 1
+        if r.state == WAITING:
+            waiting += 1
+            continue
+        if r.outcome == Outcome.LEFT:
+            left += 1
+            continue
+        wait = r.wait_seconds or 0
+        duration = (seconds_between(r.started_at, r.ended_at)
+                    if r.state == CLOSED and r.started_at is not None and r.ended_at is not None else None)
+        all_waits.append(wait)
+        if duration is not None:
+            all_durations.append(duration)
+        first = greeted_at.get(r.id, r.seat)
+        greeted[first] = greeted.get(first, 0) + 1
+        if r.seat in waits:
+            waits[r.seat].append(wait)
+            if duration is not None:
+                durations[r.seat].append(duration)
             name = names.get(r.staff_id, "") if r.staff_id is not None else ""
-            if name and name not in staff:
-                staff.append(name)
-        if not staff and code in roster:
-            staff.append(roster[code].name)
-        w, d = waits(here), durations(here)
-        seats.append(SeatFigures(
-            seat=code, staff="、".join(staff), served=len(here),
-            greeted=sum(1 for r in served if greeted_at.get(r.id, r.seat) == code),
-            avg_wait=_mean(w), max_wait=max(w, default=None),
-            avg_duration=_mean(d), max_duration=max(d, default=None),
-            handoffs=sum(1 for h in handoffs if h.from_seat == code),
-        ))
-    w, d = waits(served), durations(served)
+            if name and name not in staff[r.seat]:
+                staff[r.seat].append(name)
+    seats = tuple(
+        SeatFigures(
+            seat=code,
+            staff="、".join(staff[code] or ([roster[code].name] if code in roster else [])),
+            served=len(waits[code]),
+            greeted=greeted.get(code, 0),
+            avg_wait=_mean(waits[code]), max_wait=max(waits[code], default=None),
+            avg_duration=_mean(durations[code]), max_duration=max(durations[code], default=None),
+            handoffs=handed.get(code, 0),
+        )
+        for code in SEAT_CODES
+    )
     return Figures(
-        served=len(served),
+        served=len(all_waits),
         per_seat={f.seat: f.served for f in seats},
-        waiting=sum(1 for r in rows if r.state == WAITING),
-        left=sum(1 for r in rows if r.outcome == Outcome.LEFT),
-        avg_wait=_mean(w),
-        avg_service=_mean(d),
+        waiting=waiting,
+        left=left,
+        avg_wait=_mean(all_waits),
+        avg_service=_mean(all_durations),
         handoffs=len(handoffs),
         arrived=len(rows),
-        max_wait=max(w, default=None),
-        max_service=max(d, default=None),
-        open=sum(1 for r in rows if r.state != CLOSED),
-        seats=tuple(seats),
+        max_wait=max(all_waits, default=None),
+        max_service=max(all_durations, default=None),
+        open=still_open,
+        seats=seats,
     )
 
 
@@ -1278,7 +1298,7 @@ def report_part(session: Session, window: report.Window) -> report.Contribution:
     """The shift's encounters for the handover report: per seat (:func:`encounter_figures`), the hand-offs
     with who greeted and who finished, what is still open, and the flags (long waits, left, open)."""
     where = _encounter_filter(window.desk, None, window.start, window.end)
-    rows = _encounter_rows(session, where)
+    rows = _encounter_rows(session, where, _REPORT_COLUMNS)
     handoffs = _handoff_rows(session, where) if rows else []
     names = _staff_names(session, [r.staff_id for r in rows] + [h.from_staff_id for h in handoffs])
     fig = _figures(rows, handoffs, names, roster_for(session, window.day))
