@@ -1206,11 +1206,6 @@ def cancel_waiting(
     return Result(t("queue.msg_left", who=_who(enc, owner)))
 
 
-def handoffs_of(session: Session, encounter_id: int) -> list[Handoff]:
-    """The hand-offs of one encounter, in order (for the reports)."""
-    return list(session.exec(select(Handoff).where(Handoff.encounter_id == encounter_id).order_by(Handoff.at, Handoff.id)).all())
-
-
 def close_leftover(
     session: Session,
     encounter_id: int,
