@@ -20,14 +20,16 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from frontdesk.core import clock
 from frontdesk.core.errors import FrontdeskError
+from frontdesk.core.history import acting_as, bulk, current_actor
 from frontdesk.core.i18n import t, tn
 from frontdesk.models import Occupancy, Owner, RosterEntry, Staff, Unit
 from frontdesk.names import name_keys, normalize_phone, phone_tail, surname_of, unit_code
 from frontdesk.roster import SEATS, load_categories, set_pin
 
 DEFAULT_SEED = 20261127
-DEMO_LEAD_PIN = "1234"
+DEMO_LEAD_PIN = "123456"  # six digits, as every new PIN (roster.PIN_MIN)
 
 # Common surnames, roughly by frequency (more weight first), and a few compound ones.
 SURNAMES = (
@@ -242,12 +244,21 @@ def _plan_staff(rng: random.Random, names: _Names, categories: list[str]) -> lis
 
 
 def seed_demo(session: Session, *, day: date | None = None, rng_seed: int = DEFAULT_SEED, force: bool = False) -> DemoSummary:
-    """Fill the database with a demo desk and estate; see the module docstring for ``force``."""
-    day = day or date.today()
+    """Fill the database with a demo desk and estate; see the module docstring for ``force``.
+
+    The history gets one row for the whole load (``demo`` / ``seed_demo``, how many rows of each
+    table were added), not one per unit and person; it names ``seed-demo`` unless someone acts.
+    """
+    day = day or clock.today()
     counts = existing_data(session)
     if any(counts.values()) and not force:
         raise DemoRefused(t("demo.refused", owners=tn("demo.n_people", counts["owners"]),
                              units=tn("demo.n_units", counts["units"]), staff=tn("demo.n_staff", counts["staff"])))
+    with acting_as(current_actor() or "seed-demo"), bulk(session, "demo", "seed_demo", note=f"seed {rng_seed}, {day}"):
+        return _seed(session, day, rng_seed)
+
+
+def _seed(session: Session, day: date, rng_seed: int) -> DemoSummary:
     rng = random.Random(rng_seed)
     names = _Names(rng)
     categories = [c.code for c in load_categories()]

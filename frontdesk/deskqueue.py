@@ -13,6 +13,16 @@ conditional ``UPDATE`` as the action's first statement, so of two desks (or two
 key presses) acting on the same state, the second is refused with a
 :class:`ConflictError` instead of, say, both sending the same seat to stand.
 
+An encounter moves through the state mechanism (:data:`ENCOUNTERS`,
+:mod:`frontdesk.core.states`): arrive / direct create it waiting or open; take,
+hand-off, set owner, finish, leave and close-late move it, each with its own
+conditional version UPDATE and a history row. A person's own state (free, busy,
+away) is an audited edit (:func:`frontdesk.core.history.versioned_update`).
+
+Figures (F2's line and the handover report's encounter section) come from one
+function, :func:`encounter_figures`; see its notes for who an encounter counts for
+after a hand-off. A party is named by :func:`party_name` everywhere.
+
 Time comes in as ``now`` (aware UTC) so tests control waits; the desk's day is
 the local date of ``now``.
 """
@@ -25,16 +35,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from frontdesk import rotation
-from frontdesk.core import clock
+from frontdesk import report, rotation
+from frontdesk.core import clock, states
 from frontdesk.core.config import data_dir
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
-from frontdesk.core.i18n import LANGUAGES, current_language, t
+from frontdesk.core.history import versioned_update
+from frontdesk.core.i18n import LANGUAGES, current_language, t, tn
 from frontdesk.models import (
     GUEST_TYPES,
     OUTCOMES,
@@ -42,9 +54,13 @@ from frontdesk.models import (
     STAFF_STATES,
     DeskState,
     Encounter,
+    EncounterState,
+    GuestType,
     Handoff,
+    Outcome,
     Owner,
     Staff,
+    StaffState,
     StaffStatus,
 )
 from frontdesk.names import name_keys
@@ -53,7 +69,28 @@ from frontdesk.rotation import SeatState
 
 DESK = "main"
 # The outcomes a receptionist picks when finishing; "left" is for a party that went away unserved.
-FINISH_OUTCOMES: tuple[str, ...] = tuple(o for o in OUTCOMES if o != "left")
+FINISH_OUTCOMES: tuple[str, ...] = tuple(o for o in OUTCOMES if o != Outcome.LEFT)
+WAITING, OPEN, CLOSED = EncounterState.WAITING, EncounterState.OPEN, EncounterState.CLOSED
+# An encounter's moves (frontdesk.core.states); their names are in queue.toml, [encounter].
+ENCOUNTERS = states.Machine(
+    model=Encounter,
+    states=EncounterState,
+    initial={WAITING, OPEN},
+    creations=("arrive", "direct"),
+    transitions={
+        (WAITING, "take"): OPEN,  # someone takes the party from the line
+        (WAITING, "set_owner"): WAITING,
+        (WAITING, "leave"): CLOSED,  # went away unserved
+        (WAITING, "close_late"): CLOSED,  # a leftover from an earlier day
+        (OPEN, "handoff"): OPEN,
+        (OPEN, "set_owner"): OPEN,
+        (OPEN, "finish"): CLOSED,
+        (OPEN, "close_late"): CLOSED,
+    },
+    area="queue.encounter",
+    conflict_key="queue.err_conflict",
+    missing_key="queue.err_encounter_not_open",
+)
 DEFAULT_APOLOGY_SECONDS = 120
 REASON_MAX = 200
 NOTE_MAX = 500
@@ -82,10 +119,14 @@ def seconds_between(start: datetime | None, end: datetime | None) -> int:
 
 
 def format_duration(seconds: float | int | None) -> str:
-    """``3:07`` for minutes and seconds, ``1:02:03`` past an hour, ``—`` for none."""
+    """``3:07`` for minutes and seconds, ``1:02:03`` past an hour, ``—`` for none.
+
+    The one way a duration is written (F2, the greeting panel, the handover report):
+    rounded to the nearest second, a half second up.
+    """
     if seconds is None:
         return "—"
-    seconds = max(0, int(seconds))
+    seconds = max(0, int(seconds + 0.5))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
@@ -261,8 +302,18 @@ class Party:
 
     @property
     def who(self) -> str:
-        """The party's name if known, else the guest type."""
-        return self.owner_name or self.label or t(f"queue.guest.{self.guest_type}")
+        """The party's name (:func:`party_name`)."""
+        return party_name(self.owner_name, self.label, self.guest_type)
+
+
+def party_name(owner_name: str | None, label: str | None, guest_type: str) -> str:
+    """How the desk names a party, in every place (F2, the greeting, messages, the report):
+    the owner's name when known, else the label typed at arrival, else the guest type (業主, 訪客…)."""
+    return owner_name or label or t(f"queue.guest.{guest_type}")
+
+
+def _who(enc: Encounter, owner: Owner | None) -> str:
+    return party_name(owner.name if owner is not None else "", enc.party_label, enc.guest_type)
 
 
 @dataclass(frozen=True)
@@ -283,8 +334,23 @@ class SeatView:
 
 
 @dataclass(frozen=True)
+class SeatFigures:
+    """One seat's encounters over a day or a shift (see :func:`encounter_figures` for the rules)."""
+
+    seat: str
+    staff: str = ""  # who served there (、 between names), else who sits there on the roster
+    served: int = 0  # parties finished or being served at this seat, hand-offs received included
+    greeted: int = 0  # parties this seat stood for first (before any hand-off)
+    avg_wait: float | None = None
+    max_wait: int | None = None
+    avg_duration: float | None = None  # closed encounters only
+    max_duration: int | None = None
+    handoffs: int = 0  # parties this seat handed to a colleague
+
+
+@dataclass(frozen=True)
 class Figures:
-    """Today's figures for the desk."""
+    """The desk's figures for a day (F2) or a shift (the handover report), from :func:`encounter_figures`."""
 
     served: int
     per_seat: Mapping[str, int]
@@ -293,6 +359,11 @@ class Figures:
     avg_wait: float | None
     avg_service: float | None
     handoffs: int
+    arrived: int = 0
+    max_wait: int | None = None
+    max_service: int | None = None
+    open: int = 0  # still waiting or being served
+    seats: tuple[SeatFigures, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -430,14 +501,14 @@ class _State:
 
     def serving(self, staff_id: int | None) -> Encounter | None:
         for enc in self.open:
-            if enc.state == "open" and enc.staff_id == staff_id and staff_id is not None:
+            if enc.state == OPEN and enc.staff_id == staff_id and staff_id is not None:
                 return enc
         return None
 
     def own_state(self, staff_id: int) -> str:
         status = self.statuses.get(staff_id)
         if status is None or local_day(status.since) != self.day:
-            return "free"  # yesterday's 'away' does not carry into a new day
+            return StaffState.FREE  # yesterday's 'away' does not carry into a new day
         return status.state
 
     def seat_state(self, code: str) -> SeatState:
@@ -452,7 +523,7 @@ class _State:
         return {code: self.seat_state(code) for code in SEAT_CODES}
 
     def waiting(self) -> list[Encounter]:
-        return [e for e in self.open if e.state == "waiting"]
+        return [e for e in self.open if e.state == WAITING]
 
     def line(self) -> list[rotation.Waiting]:
         return [rotation.Waiting(e.id, e.seat or None) for e in self.waiting()]
@@ -474,7 +545,7 @@ def _read(session: Session, desk: str, day: date) -> _State:
         }
     open_rows = session.exec(
         select(Encounter)
-        .where(Encounter.desk == desk, col(Encounter.state).in_(("waiting", "open")))
+        .where(Encounter.desk == desk, col(Encounter.state).in_((WAITING, OPEN)))
         .order_by(Encounter.arrived_at, Encounter.id)
         .execution_options(populate_existing=True)
     ).all()
@@ -485,44 +556,154 @@ def _read(session: Session, desk: str, day: date) -> _State:
     return _State(desk_row, roster, statuses, today, day, leftovers)
 
 
-def figures(session: Session, day: date, desk: str = DESK) -> Figures:
-    """Encounters per seat, average wait, average service time and hand-offs for ``day``.
+def figures(session: Session, day: date, desk: str = DESK, *, roster: Mapping[str, Staff] | None = None) -> Figures:
+    """The desk's figures for ``day`` (F2): :func:`encounter_figures` over the desk day's encounters."""
+    return encounter_figures(session, desk=desk, day=day, roster=roster)
 
-    A party counts for the seat that finished (or is serving) it. Reads one
-    day's rows, so it costs the same on a ten-year database.
+
+# What the figures read (F2); the report's own tables need the party's columns too.
+_FIGURE_COLUMNS = (
+    Encounter.id, Encounter.state, Encounter.seat, Encounter.staff_id, Encounter.outcome, Encounter.wait_seconds,
+    Encounter.started_at, Encounter.ended_at,
+)
+_REPORT_COLUMNS = _FIGURE_COLUMNS + (
+    Encounter.day, Encounter.guest_type, Encounter.owner_id, Encounter.party_label, Encounter.arrived_at,
+)
+
+
+def _encounter_filter(desk: str | None, day: date | None, start: datetime | None, end: datetime | None) -> list:
+    where = []
+    if desk is not None:
+        where.append(Encounter.desk == desk)
+    if day is not None:
+        where.append(Encounter.day == day)
+    if start is not None:
+        where.append(Encounter.arrived_at >= start)
+    if end is not None:
+        where.append(Encounter.arrived_at < end)
+    return where
+
+
+def _encounter_rows(session: Session, where: list, columns=_FIGURE_COLUMNS) -> list:
+    return list(session.exec(select(*columns).where(*where).order_by(Encounter.arrived_at, Encounter.id)).all())
+
+
+def _handoff_rows(session: Session, where: list) -> list:
+    """The hand-offs of the chosen encounters (whenever they happened), in order: the one source of hand-offs."""
+    return list(session.exec(
+        select(Handoff.encounter_id, Handoff.from_seat, Handoff.from_staff_id, Handoff.to_seat, Handoff.to_staff_id,
+               Handoff.category, Handoff.reason, Handoff.at)
+        .join(Encounter, Encounter.id == Handoff.encounter_id).where(*where)
+        .order_by(Handoff.at, Handoff.id)
+    ).all())
+
+
+def encounter_figures(
+    session: Session,
+    *,
+    desk: str | None = DESK,
+    day: date | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    roster: Mapping[str, Staff] | None = None,
+) -> Figures:
+    """Served per seat, waits, durations, hand-offs, left and waiting: the one place these are counted.
+
+    The encounters are a desk day's (``day``, F2) or those that arrived in
+    ``[start, end)`` (a shift, the handover report); ``desk`` None is every desk.
+
+    Rules (seed §四):
+    - A party is *served* when someone stood for it (open or closed) and it did not
+      leave unserved; ``waiting`` are still in the line, ``left`` went away unserved.
+    - After a hand-off the encounter counts for the person who took it over and
+      finished it (or is serving it now): whoever the owner ends up with is
+      responsible for receiving them (「由誰來負責接待」, §四 3–4). The person who
+      stood and greeted first keeps the hand-off (``handoffs`` of their seat) and
+      is named as the greeter next to the one who finished it in the report's
+      hand-off table; ``greeted`` counts the parties each seat stood for first.
+    - Hand-offs come from the hand-off log only (``Handoff``), each counted for the
+      seat that handed the party on. A wait is the time in the line before someone
+      stood; a duration is from standing to finishing, closed encounters only.
+    Reads one day's or one shift's rows, so it costs the same on a ten-year database.
     """
-    rows = session.exec(
-        select(
-            Encounter.state, Encounter.seat, Encounter.outcome, Encounter.wait_seconds,
-            Encounter.started_at, Encounter.ended_at, Encounter.handoff_count,
-        ).where(Encounter.desk == desk, Encounter.day == day)
-    ).all()
-    per_seat = dict.fromkeys(SEAT_CODES, 0)
-    waits, services = [], []
-    served = waiting = left = handoffs = 0
-    for state, seat, outcome, wait, started, ended, hand in rows:
-        handoffs += hand or 0
-        if state == "waiting":
+    where = _encounter_filter(desk, day, start, end)
+    rows = _encounter_rows(session, where)
+    handoffs = _handoff_rows(session, where) if rows else []
+    if roster is None:
+        roster = roster_for(session, day if day is not None else clock.local_day(start)) if day or start else {}
+    names = {staff.id: staff.name for staff in roster.values()}
+    names |= _staff_names(session, [r.staff_id for r in rows if r.staff_id not in names])
+    return _figures(rows, handoffs, names, roster)
+
+
+def _figures(rows: list, handoffs: list, names: Mapping[int, str], roster: Mapping[str, Staff]) -> Figures:
+    """The figures of :func:`encounter_figures` from its rows (encounters and their hand-offs, in order), in one pass."""
+    greeted_at: dict[int, str] = {}  # encounter → the seat that stood for it first
+    handed: dict[str, int] = {}
+    for h in handoffs:
+        greeted_at.setdefault(h.encounter_id, h.from_seat)
+        handed[h.from_seat] = handed.get(h.from_seat, 0) + 1
+    waits: dict[str, list[int]] = {code: [] for code in SEAT_CODES}
+    durations: dict[str, list[int]] = {code: [] for code in SEAT_CODES}
+    greeted: dict[str, int] = {}
+    staff: dict[str, list[str]] = {code: [] for code in SEAT_CODES}
+    all_waits: list[int] = []
+    all_durations: list[int] = []
+    waiting = left = still_open = 0
+    for r in rows:
+        if r.state != CLOSED:
+            still_open += 1
+        if r.state == WAITING:
             waiting += 1
             continue
-        if outcome == "left":
+        if r.outcome == Outcome.LEFT:
             left += 1
             continue
-        served += 1
-        if seat in per_seat:
-            per_seat[seat] += 1
-        waits.append(wait or 0)
-        if state == "closed" and started is not None and ended is not None:
-            services.append(seconds_between(started, ended))
+        wait = r.wait_seconds or 0
+        duration = (seconds_between(r.started_at, r.ended_at)
+                    if r.state == CLOSED and r.started_at is not None and r.ended_at is not None else None)
+        all_waits.append(wait)
+        if duration is not None:
+            all_durations.append(duration)
+        first = greeted_at.get(r.id, r.seat)
+        greeted[first] = greeted.get(first, 0) + 1
+        if r.seat in waits:
+            waits[r.seat].append(wait)
+            if duration is not None:
+                durations[r.seat].append(duration)
+            name = names.get(r.staff_id, "") if r.staff_id is not None else ""
+            if name and name not in staff[r.seat]:
+                staff[r.seat].append(name)
+    seats = tuple(
+        SeatFigures(
+            seat=code,
+            staff="、".join(staff[code] or ([roster[code].name] if code in roster else [])),
+            served=len(waits[code]),
+            greeted=greeted.get(code, 0),
+            avg_wait=_mean(waits[code]), max_wait=max(waits[code], default=None),
+            avg_duration=_mean(durations[code]), max_duration=max(durations[code], default=None),
+            handoffs=handed.get(code, 0),
+        )
+        for code in SEAT_CODES
+    )
     return Figures(
-        served=served,
-        per_seat=per_seat,
+        served=len(all_waits),
+        per_seat={f.seat: f.served for f in seats},
         waiting=waiting,
         left=left,
-        avg_wait=sum(waits) / len(waits) if waits else None,
-        avg_service=sum(services) / len(services) if services else None,
-        handoffs=handoffs,
+        avg_wait=_mean(all_waits),
+        avg_service=_mean(all_durations),
+        handoffs=len(handoffs),
+        arrived=len(rows),
+        max_wait=max(all_waits, default=None),
+        max_service=max(all_durations, default=None),
+        open=still_open,
+        seats=seats,
     )
+
+
+def _mean(values: list[int]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
 def snapshot(session: Session, *, desk: str = DESK, now: datetime | None = None) -> Desk:
@@ -537,7 +718,7 @@ def snapshot(session: Session, *, desk: str = DESK, now: datetime | None = None)
     for code in SEAT_CODES:
         staff = st.roster.get(code)
         if staff is None:
-            seats[code] = SeatView(code, None, "", (), SeatState.EMPTY, "free", None, "", None)
+            seats[code] = SeatView(code, None, "", (), SeatState.EMPTY, StaffState.FREE, None, "", None)
             continue
         enc = st.serving(staff.id)
         status = st.statuses.get(staff.id)
@@ -549,14 +730,14 @@ def snapshot(session: Session, *, desk: str = DESK, now: datetime | None = None)
             duties=_duties(staff),
             state=states[code],
             own_state=own,
-            since=status.since if status is not None and own != "free" else None,
-            note=status.note if status is not None and own != "free" else "",
+            since=status.since if status is not None and own != StaffState.FREE else None,
+            note=status.note if status is not None and own != StaffState.FREE else "",
             party=parties[enc.id] if enc is not None else None,
         )
     waiting = tuple(parties[e.id] for e in st.waiting())
     offered = rotation.offer(st.pointer, states, st.line())
     offer = (parties[offered[0].key], offered[1]) if offered is not None else None
-    serving = [p for p in parties.values() if p.state == "open" and p.started_at is not None]
+    serving = [p for p in parties.values() if p.state == OPEN and p.started_at is not None]
     latest = max(serving, key=lambda p: (p.started_at, p.id)) if serving else None
     left_owners = _owners(session, (e.owner_id for e in st.leftovers))
     left_staff = _staff_names(session, (e.staff_id for e in st.leftovers))
@@ -570,7 +751,7 @@ def snapshot(session: Session, *, desk: str = DESK, now: datetime | None = None)
         seats=seats,
         waiting=waiting,
         offer=offer,
-        figures=figures(session, day, desk),
+        figures=figures(session, day, desk, roster=st.roster),
         latest=latest,
         leftovers=leftovers,
     )
@@ -610,33 +791,30 @@ def _move_pointer(session: Session, desk: str, day: date, seat: str) -> None:
     session.execute(update(DeskState).where(DeskState.desk == desk, DeskState.day == day).values(last_seat=seat))
 
 
-def _save_encounter(session: Session, enc: Encounter, **values) -> None:
-    """Update an encounter only if no one changed it since it was read."""
-    result = session.execute(
-        update(Encounter)
-        .where(Encounter.id == enc.id, Encounter.version == enc.version)
-        .values(version=enc.version + 1, **values)
-    )
-    if result.rowcount != 1:
-        raise ConflictError(t("queue.err_conflict"))
-    for key, value in values.items():
-        setattr(enc, key, value)
-    enc.version += 1
+def _move(session: Session, enc: Encounter, action: str, now: datetime, *, why: str = "", **values) -> None:
+    """One move of an encounter (:data:`ENCOUNTERS`), only if no one changed it since it was read.
+
+    ``values`` are the encounter's columns to set; ``why`` is the history row's note.
+    """
+    states.move(session, ENCOUNTERS, enc, action, expected_version=enc.version, values=values, note=why, now=now)
+
+
+def _create(session: Session, enc: Encounter, action: str, now: datetime) -> None:
+    states.create(session, ENCOUNTERS, enc, action=action, now=now)
 
 
 def _set_own_state(session: Session, staff_id: int, state: str, note: str, now: datetime) -> None:
-    status = session.get(StaffStatus, staff_id)
+    """A person's own state (free, busy, away): an audited edit, conditional on the version read."""
+    status = session.get(StaffStatus, staff_id, populate_existing=True)
     if status is None:
         session.add(StaffStatus(staff_id=staff_id, state=state, note=note, since=now, version=1))
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:  # another desk set it first
+            raise ConflictError(t("queue.err_conflict")) from exc
         return
-    result = session.execute(
-        update(StaffStatus)
-        .where(StaffStatus.staff_id == staff_id, StaffStatus.version == status.version)
-        .values(state=state, note=note, since=now, version=status.version + 1)
-    )
-    if result.rowcount != 1:
-        raise ConflictError(t("queue.err_conflict"))
+    versioned_update(session, StaffStatus, staff_id, status.version, {"state": state, "note": note, "since": now},
+                     action="set_state", now=now, conflict_message=t("queue.err_conflict"))
 
 
 # --- checks ------------------------------------------------------------------------
@@ -683,7 +861,7 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _greeting(kind: str, enc: Encounter, owner: Owner | None, staff: Staff | None, *, position: int = 0) -> Greeting:
-    who = owner.name if owner is not None else (enc.party_label or t(f"queue.guest.{enc.guest_type}"))
+    who = _who(enc, owner)
     return Greeting(
         kind=kind,
         party_id=enc.id,
@@ -705,7 +883,7 @@ def _greeting(kind: str, enc: Encounter, owner: Owner | None, staff: Staff | Non
 def arrive(
     session: Session,
     *,
-    guest_type: str = "owner",
+    guest_type: str = GuestType.OWNER,
     owner_id: int | None = None,
     label: str = "",
     desk: str = DESK,
@@ -727,17 +905,15 @@ def arrive(
     enc = Encounter(desk=desk, day=day, guest_type=guest_type, owner_id=owner_id,
                     party_label=_clip(label, LABEL_MAX), arrived_at=now)
     if decision.waits:
-        enc.state = "waiting"
-        session.add(enc)
-        session.flush()
+        enc.state = WAITING
+        _create(session, enc, "arrive", now)
         position = len(st.waiting()) + 1
         greeting = _greeting("wait", enc, owner, None, position=position)
         return Result(t("queue.msg_waits", who=greeting.who, position=position), greeting)
     seat = decision.seat
     staff = st.roster[seat]
-    enc.state, enc.seat, enc.staff_id, enc.started_at = "open", seat, staff.id, now
-    session.add(enc)
-    session.flush()
+    enc.state, enc.seat, enc.staff_id, enc.started_at = OPEN, seat, staff.id, now
+    _create(session, enc, "arrive", now)
     _move_pointer(session, desk, day, rotation.move_pointer(st.pointer, seat) or "")
     greeting = _greeting("stand", enc, owner, staff)
     return Result(t("queue.msg_stands", seat=_seat_name(seat), name=staff.name, who=greeting.who), greeting)
@@ -747,7 +923,7 @@ def direct(
     session: Session,
     seat: str,
     *,
-    guest_type: str = "owner",
+    guest_type: str = GuestType.OWNER,
     owner_id: int | None = None,
     label: str = "",
     desk: str = DESK,
@@ -772,17 +948,15 @@ def direct(
     enc = Encounter(desk=desk, day=day, guest_type=guest_type, owner_id=owner_id, direct=True,
                     party_label=_clip(label, LABEL_MAX), arrived_at=now, seat=seat, staff_id=staff.id)
     if decision.waits:
-        enc.state = "waiting"
-        session.add(enc)
-        session.flush()
+        enc.state = WAITING
+        _create(session, enc, "direct", now)
         position = len(st.waiting()) + 1
         greeting = _greeting("wait", enc, owner, staff, position=position)
         return Result(t("queue.msg_waits_for", who=greeting.who, name=staff.name), greeting)
-    if st.own_state(staff.id) == "away":
-        _set_own_state(session, staff.id, "free", "", now)
-    enc.state, enc.started_at = "open", now
-    session.add(enc)
-    session.flush()
+    if st.own_state(staff.id) == StaffState.AWAY:
+        _set_own_state(session, staff.id, StaffState.FREE, "", now)
+    enc.state, enc.started_at = OPEN, now
+    _create(session, enc, "direct", now)
     greeting = _greeting("stand", enc, owner, staff)
     return Result(t("queue.msg_direct", seat=_seat_name(seat), name=staff.name, who=greeting.who), greeting)
 
@@ -844,8 +1018,8 @@ def handoff(
     reason = _clip(reason, REASON_MAX) or t("queue.handoff_default_reason", category=_category_name(category))
     session.add(Handoff(encounter_id=enc.id, from_staff_id=staff.id, to_staff_id=target.id, from_seat=seat,
                         to_seat=to_seat, category=category, reason=reason, at=now))
-    _save_encounter(session, enc, staff_id=target.id, seat=to_seat, category=category,
-                    handoff_count=enc.handoff_count + 1)
+    _move(session, enc, "handoff", now, why=reason, staff_id=target.id, seat=to_seat, category=category,
+          handoff_count=enc.handoff_count + 1)
     session.flush()
     owner = _owners(session, [enc.owner_id]).get(enc.owner_id) if enc.owner_id else None
     greeting = _greeting("handoff", enc, owner, target)
@@ -900,7 +1074,7 @@ def finish(
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     if encounter_id is not None:
-        enc = next((e for e in st.open if e.id == encounter_id and e.state == "open"), None)
+        enc = next((e for e in st.open if e.id == encounter_id and e.state == OPEN), None)
         if enc is None:
             raise ValidationError({"encounter": t("queue.err_encounter_not_open")})
     else:
@@ -908,8 +1082,7 @@ def finish(
         enc = st.serving(staff.id)
         if enc is None:
             raise ValidationError({"seat": t("queue.err_not_serving", seat=_seat_name(seat), name=staff.name)})
-    _save_encounter(session, enc, state="closed", category=category, outcome=outcome, ended_at=now,
-                    note=_clip(note, NOTE_MAX))
+    _move(session, enc, "finish", now, category=category, outcome=outcome, ended_at=now, note=_clip(note, NOTE_MAX))
     session.flush()
     st.open = [e for e in st.open if e.id != enc.id]
     freed = enc.seat if enc.seat in st.roster and st.roster[enc.seat].id == enc.staff_id else None
@@ -942,14 +1115,14 @@ def set_state(
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     staff = _staff_at(st, seat)
-    if state == "away" and st.serving(staff.id) is not None:
+    if state == StaffState.AWAY and st.serving(staff.id) is not None:
         raise ValidationError({"state": t("queue.err_away_serving", name=staff.name)})
     _set_own_state(session, staff.id, state, _clip(note, 200), now)
     session.flush()
     st = _read(session, desk, day)
     return Result(
         t("queue.msg_state", seat=_seat_name(seat), name=staff.name, state=t(f"queue.state.{state}")),
-        offer=_offer_for(session, st, seat) if state == "free" else None,
+        offer=_offer_for(session, st, seat) if state == StaffState.FREE else None,
     )
 
 
@@ -998,12 +1171,12 @@ def take_waiting(
     staff = st.roster[seat]
     enc = next(e for e in st.open if e.id == party.key)
     waited = seconds_between(enc.arrived_at, now)
-    _save_encounter(session, enc, state="open", seat=seat, staff_id=staff.id, started_at=now,
-                    wait_seconds=waited, apologised=waited >= apology_after)
+    _move(session, enc, "take", now, seat=seat, staff_id=staff.id, started_at=now, wait_seconds=waited,
+          apologised=waited >= apology_after)
     if party.seat is None:
         _move_pointer(session, desk, day, rotation.move_pointer(st.pointer, seat) or "")
-    elif st.own_state(staff.id) == "away":
-        _set_own_state(session, staff.id, "free", "", now)
+    elif st.own_state(staff.id) == StaffState.AWAY:
+        _set_own_state(session, staff.id, StaffState.FREE, "", now)
     session.flush()
     owner = _owners(session, [enc.owner_id]).get(enc.owner_id) if enc.owner_id else None
     greeting = _greeting("stand", enc, owner, staff)
@@ -1026,17 +1199,11 @@ def cancel_waiting(
     enc = next((e for e in st.waiting() if e.id == party_id), None)
     if enc is None:
         raise ValidationError({"party": t("queue.err_not_waiting")})
-    _save_encounter(session, enc, state="closed", outcome="left", ended_at=now,
-                    wait_seconds=seconds_between(enc.arrived_at, now))
+    _move(session, enc, "leave", now, outcome=Outcome.LEFT, ended_at=now,
+          wait_seconds=seconds_between(enc.arrived_at, now))
     session.flush()
     owner = _owners(session, [enc.owner_id]).get(enc.owner_id) if enc.owner_id else None
-    who = owner.name if owner is not None else (enc.party_label or t(f"queue.guest.{enc.guest_type}"))
-    return Result(t("queue.msg_left", who=who))
-
-
-def handoffs_of(session: Session, encounter_id: int) -> list[Handoff]:
-    """The hand-offs of one encounter, in order (for the reports)."""
-    return list(session.exec(select(Handoff).where(Handoff.encounter_id == encounter_id).order_by(Handoff.at, Handoff.id)).all())
+    return Result(t("queue.msg_left", who=_who(enc, owner)))
 
 
 def close_leftover(
@@ -1057,7 +1224,7 @@ def close_leftover(
     """
     now = _now(now)
     day = local_day(now)
-    if outcome != "left":
+    if outcome != Outcome.LEFT:
         _check_category(category)
         if outcome not in FINISH_OUTCOMES:
             raise ValidationError({"outcome": t("queue.err_outcome", value=outcome or "—")})
@@ -1070,12 +1237,11 @@ def close_leftover(
         raise ValidationError({"encounter": t("queue.err_encounter_not_open")})
     closed_at = now.astimezone().strftime("%Y-%m-%d %H:%M")
     note = _clip(t("queue.note_closed_late", at=closed_at), NOTE_MAX)
-    _save_encounter(session, enc, state="closed", category=category or enc.category, outcome=outcome,
-                    ended_at=None, note=note)
+    _move(session, enc, "close_late", now, category=category or enc.category, outcome=outcome, ended_at=None,
+          note=note)
     session.flush()
     owner = _owners(session, [enc.owner_id]).get(enc.owner_id) if enc.owner_id else None
-    who = owner.name if owner is not None else (enc.party_label or t(f"queue.guest.{enc.guest_type}"))
-    return Result(t("queue.msg_leftover_closed", who=who, day=enc.day.strftime("%m-%d"),
+    return Result(t("queue.msg_leftover_closed", who=_who(enc, owner), day=enc.day.strftime("%m-%d"),
                     outcome=t(f"queue.outcome.{outcome}")))
 
 
@@ -1102,9 +1268,9 @@ def set_owner(
     if enc is None:
         raise ValidationError({"encounter": t("queue.err_encounter_not_open")})
     values: dict[str, object] = {"owner_id": owner_id}
-    if owner is not None and enc.guest_type == "visitor":
-        values["guest_type"] = "owner"
-    _save_encounter(session, enc, **values)
+    if owner is not None and enc.guest_type == GuestType.VISITOR:
+        values["guest_type"] = GuestType.OWNER
+    _move(session, enc, "set_owner", now, **values)
     session.flush()
     staff = next((s for s in st.roster.values() if s.id == enc.staff_id), None) if enc.staff_id else None
     greeting = _greeting("handoff" if enc.handoff_count else "stand", enc, owner, staff)
@@ -1117,3 +1283,92 @@ def covering(desk: Desk, seat: str, category: str) -> list[str]:
     """The other seats on duty today whose person covers ``category``, whatever their state (rotation order)."""
     return [c for c in rotation.seats_after(desk.pointer)
             if c != seat and desk.seats[c].staffed and category in desk.seats[c].duties]
+
+
+# --- the handover report's encounter sections ----------------------------------------------
+
+
+@report.section("encounters", order=report.SECTION_ORDER["encounters"])
+def report_part(session: Session, window: report.Window) -> report.Contribution:
+    """The shift's encounters for the handover report: per seat (:func:`encounter_figures`), the hand-offs
+    with who greeted and who finished, what is still open, and the flags (long waits, left, open)."""
+    where = _encounter_filter(window.desk, None, window.start, window.end)
+    rows = _encounter_rows(session, where, _REPORT_COLUMNS)
+    handoffs = _handoff_rows(session, where) if rows else []
+    names = _staff_names(session, [r.staff_id for r in rows] + [h.from_staff_id for h in handoffs])
+    fig = _figures(rows, handoffs, names, roster_for(session, window.day))
+    owners = _owners(session, (r.owner_id for r in rows))
+    by_id = {r.id: r for r in rows}
+
+    def who(row) -> str:
+        owner = owners.get(row.owner_id) if row.owner_id is not None else None
+        return party_name(owner.name if owner is not None else "", row.party_label, row.guest_type)
+
+    def seat_and_name(seat: str, staff_id: int | None) -> str:
+        name = names.get(staff_id, "") if staff_id is not None else ""
+        return f"{seat_label(seat) if seat else '—'} {name}".strip()
+
+    seat_rows = [[seat_label(s.seat), s.staff, str(s.served), format_duration(s.avg_wait),
+                  format_duration(s.max_wait), format_duration(s.avg_duration), format_duration(s.max_duration),
+                  str(s.handoffs)] for s in fig.seats]
+    seat_rows.append([t("reports.total"), "", str(fig.served), format_duration(fig.avg_wait),
+                      format_duration(fig.max_wait), format_duration(fig.avg_service),
+                      format_duration(fig.max_service), str(fig.handoffs)])
+    encounters = report.Section(
+        "encounters", t("reports.section_encounters"),
+        [t("reports.col_seat"), t("reports.col_staff"), t("reports.col_served"), t("reports.col_avg_wait"),
+         t("reports.col_max_wait"), t("reports.col_avg_duration"), t("reports.col_max_duration"),
+         t("reports.col_handoffs")],
+        seat_rows,
+        note=tn("reports.encounters_note", fig.arrived, waiting=fig.waiting, left=fig.left),
+    )
+
+    first: dict[int, Any] = {}
+    for h in handoffs:
+        first.setdefault(h.encounter_id, h)
+    handoff_rows = []
+    for encounter_id, h in first.items():
+        row = by_id[encounter_id]
+        finished = (seat_and_name(row.seat, row.staff_id) if row.state == CLOSED
+                    else t("reports.handoff_serving", who=seat_and_name(row.seat, row.staff_id)))
+        reasons = "; ".join(x.reason for x in handoffs if x.encounter_id == encounter_id and x.reason)
+        handoff_rows.append([report.hm(row.arrived_at), who(row), seat_and_name(h.from_seat, h.from_staff_id),
+                             finished, str(sum(1 for x in handoffs if x.encounter_id == encounter_id)), reasons])
+    handed = report.Section(
+        "handoffs", t("reports.section_handoffs"),
+        [t("reports.col_arrived"), t("reports.col_party"), t("reports.col_greeted_by"), t("reports.col_finished_by"),
+         t("reports.col_handoffs"), t("reports.col_reason")],
+        handoff_rows, note=t("reports.handoffs_note"), empty=t("reports.handoffs_none"),
+    )
+
+    still_open = [r for r in rows if r.state != CLOSED]
+    open_rows = []
+    for r in still_open:
+        state = t("reports.state_waiting") if r.state == WAITING else t("reports.state_open")
+        since = r.arrived_at if r.state == WAITING else (r.started_at or r.arrived_at)
+        open_rows.append([report.hm(r.arrived_at), who(r), t(f"queue.guest.{r.guest_type}"), state,
+                          seat_label(r.seat) if r.seat else "—", format_duration(seconds_between(since, window.now))])
+    unfinished = report.Section(
+        "open", t("reports.section_open"),
+        [t("reports.col_arrived"), t("reports.col_party"), t("reports.col_guest_type"), t("reports.col_state"),
+         t("reports.col_seat"), t("reports.col_for")],
+        open_rows, empty=t("reports.open_none"),
+    )
+
+    flags: list[report.Flag] = []
+    for r in rows:
+        if (r.wait_seconds or 0) >= window.long_wait and r.outcome != Outcome.LEFT:
+            flags.append(report.Flag("long_wait", t("reports.flag_long_wait", party=who(r), time=report.hm(r.arrived_at),
+                                                      wait=format_duration(r.wait_seconds)),
+                                     t("reports.flag_kind_long_wait")))
+        if r.outcome == Outcome.LEFT:
+            flags.append(report.Flag("left", t("reports.flag_left", party=who(r), time=report.hm(r.arrived_at),
+                                                 wait=format_duration(r.wait_seconds)), t("reports.flag_kind_left")))
+    for r in still_open:
+        flags.append(report.Flag("open", t("reports.flag_open", party=who(r), time=report.hm(r.arrived_at),
+                                             seat=seat_label(r.seat) if r.seat else "—"), t("reports.flag_kind_open")))
+    return report.Contribution(
+        sections=[encounters, handed, unfinished],
+        flags=flags,
+        facts={"seats": list(fig.seats), "waiting": fig.waiting, "left": fig.left, "open_now": fig.open},
+    )

@@ -1,12 +1,28 @@
 """All database tables (SQLModel). Schema changes go through Alembic migrations.
 
-Plain strings are used for small closed sets (gender, role, seat codes) so
-PostgreSQL and SQLite migrate the same way; the domain modules validate them.
+Small closed sets (states, gender, role, guest type, outcome) are ``StrEnum``s
+declared beside their tables. The columns stay plain strings, so PostgreSQL and
+SQLite migrate the same way; a ``StrEnum`` member compares equal to its string,
+so code and screens may use either. The domain modules validate them.
+
+Two class attributes tell :mod:`frontdesk.core.history` how to keep a table's history:
+
+- ``__audited__ = True``: every plain edit of the table (insert, ORM change, delete,
+  or :func:`frontdesk.core.history.versioned_update`) writes a history row. Tables
+  that move through states (encounters, self-checks) are written by the state
+  mechanism (:mod:`frontdesk.core.states`) instead.
+- ``__personal__ = {field: kind}``: how a field is masked in the stored history:
+  ``phone`` (only the last 4 digits kept), ``id_number`` (110105********002X),
+  ``secret`` (never stored: only whether it is set), ``text`` (ID numbers inside
+  masked; every other text field gets this too). ``__audit_skip__`` names derived
+  fields left out of the history (search keys, timestamps).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlalchemy import Text as SAText
@@ -14,11 +30,28 @@ from sqlmodel import Field, SQLModel
 
 from frontdesk.core import clock
 
-GENDERS = ("F", "M")
-STAFF_ROLES = ("receptionist", "lead")
+
+class Gender(StrEnum):
+    F = "F"
+    M = "M"
+
+
+class StaffRole(StrEnum):
+    RECEPTIONIST = "receptionist"
+    LEAD = "lead"
+
+
+class OccupantRole(StrEnum):
+    OWNER = "owner"
+    RESIDENT = "resident"
+    TENANT = "tenant"
+
+
+GENDERS = tuple(g.value for g in Gender)
+STAFF_ROLES = tuple(r.value for r in StaffRole)
 # Standing order of the desk (seed §四 2): 左2, 右2, 左1, 右1.
 SEAT_CODES = ("L2", "R2", "L1", "R1")
-OCCUPANT_ROLES = ("owner", "resident", "tenant")
+OCCUPANT_ROLES = tuple(r.value for r in OccupantRole)
 
 
 def utcnow() -> datetime:
@@ -38,6 +71,9 @@ class Unit(SQLModel, table=True):
     notes: str = Field(default="", sa_column_kwargs={"server_default": ""}, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
+
+    __audited__: ClassVar[bool] = True
+    __personal__: ClassVar[dict[str, str]] = {"notes": "text"}
 
 
 class Owner(SQLModel, table=True):
@@ -71,6 +107,10 @@ class Owner(SQLModel, table=True):
     # Optimistic concurrency: an update must name the version it read.
     version: int = Field(default=1)
 
+    __audited__: ClassVar[bool] = True
+    __personal__: ClassVar[dict[str, str]] = {"phone": "phone", "phone2": "phone", "notes": "text"}
+    __audit_skip__: ClassVar[frozenset[str]] = frozenset({"initials", "pinyin", "phone_tail", "phone2_tail"})
+
 
 class Occupancy(SQLModel, table=True):
     """Who belongs to a unit, and as what (owner, resident, tenant)."""
@@ -81,6 +121,8 @@ class Occupancy(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", index=True, ondelete="CASCADE")
     owner_id: int = Field(foreign_key="owner.id", index=True, ondelete="CASCADE")
     role: str = Field(default="owner", max_length=12)
+
+    __audited__: ClassVar[bool] = True
 
 
 class Staff(SQLModel, table=True):
@@ -97,6 +139,9 @@ class Staff(SQLModel, table=True):
     pin_hash: str = Field(default="", max_length=200)
     version: int = Field(default=1)
 
+    __audited__: ClassVar[bool] = True
+    __personal__: ClassVar[dict[str, str]] = {"pin_hash": "secret"}  # history says set or not, never the hash
+
 
 class RosterEntry(SQLModel, table=True):
     """Who sits in which seat on a day."""
@@ -111,14 +156,52 @@ class RosterEntry(SQLModel, table=True):
     seat: str = Field(max_length=4)
     staff_id: int = Field(foreign_key="staff.id", index=True)
 
+    __audited__: ClassVar[bool] = True
+
 
 # --- desk queue tables (issue 3) ---
 
-GUEST_TYPES = ("owner", "visitor", "vip", "inspection", "superior")
-ENCOUNTER_STATES = ("waiting", "open", "closed")
-# How an encounter ends; "left" is a waiting party who went away unserved.
-OUTCOMES = ("answered", "work_order", "visitor_registered", "complaint", "other", "left")
-STAFF_STATES = ("free", "busy", "away")  # "serving" is derived from open encounters
+
+class GuestType(StrEnum):
+    """Who arrives (seed §二, §三): the bow and the greeting follow from it."""
+
+    OWNER = "owner"
+    VISITOR = "visitor"
+    VIP = "vip"
+    INSPECTION = "inspection"  # a leader bringing a VIP to inspect
+    SUPERIOR = "superior"
+
+
+class EncounterState(StrEnum):
+    """waiting (in the line, no one yet) → open (being served) → closed. See ``deskqueue.ENCOUNTERS``."""
+
+    WAITING = "waiting"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    """How an encounter ends; ``left`` is a waiting party who went away unserved."""
+
+    ANSWERED = "answered"
+    WORK_ORDER = "work_order"
+    VISITOR_REGISTERED = "visitor_registered"
+    COMPLAINT = "complaint"
+    OTHER = "other"
+    LEFT = "left"
+
+
+class StaffState(StrEnum):
+    """A person's own state at the desk; "serving" is derived from open encounters."""
+
+    FREE = "free"
+    BUSY = "busy"  # a task in hand (有工作任務)
+    AWAY = "away"
+
+
+GUEST_TYPES = tuple(g.value for g in GuestType)
+OUTCOMES = tuple(o.value for o in Outcome)
+STAFF_STATES = tuple(s.value for s in StaffState)
 
 
 class DeskState(SQLModel, table=True):
@@ -139,10 +222,13 @@ class StaffStatus(SQLModel, table=True):
 
     __tablename__ = "staff_status"
     staff_id: int = Field(foreign_key="staff.id", primary_key=True)
-    state: str = Field(default="free", max_length=8)
+    state: str = Field(default=StaffState.FREE.value, max_length=8)
     note: str = Field(default="", max_length=200)
     since: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
+
+    __audited__: ClassVar[bool] = True
+    __audit_skip__: ClassVar[frozenset[str]] = frozenset({"since"})
 
 
 class Encounter(SQLModel, table=True):
@@ -160,10 +246,10 @@ class Encounter(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     desk: str = Field(default="main", max_length=32)
     day: date
-    state: str = Field(default="open", max_length=8)
+    state: str = Field(default=EncounterState.OPEN.value, max_length=8)
     seat: str = Field(default="", max_length=4)
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
-    guest_type: str = Field(default="owner", max_length=12)
+    guest_type: str = Field(default=GuestType.OWNER.value, max_length=12)
     owner_id: int | None = Field(default=None, foreign_key="owner.id", ondelete="SET NULL")
     party_label: str = Field(default="", max_length=80)
     direct: bool = Field(default=False)  # walked straight to someone (seed §四 3)
@@ -177,6 +263,8 @@ class Encounter(SQLModel, table=True):
     handoff_count: int = Field(default=0)
     apologised: bool = Field(default=False)
     version: int = Field(default=1)
+
+    __personal__: ClassVar[dict[str, str]] = {"party_label": "text", "note": "text"}
 
 
 class Handoff(SQLModel, table=True):
@@ -195,8 +283,21 @@ class Handoff(SQLModel, table=True):
 
 # --- self-check tables (issue 4) ---
 
-CHECK_STATES = ("draft", "signed")
-CHECK_ANSWERS = ("pass", "fail", "na")
+
+class CheckState(StrEnum):
+    """draft → signed; a signed check never changes again. See ``selfchecks.CHECKS``."""
+
+    DRAFT = "draft"
+    SIGNED = "signed"
+
+
+class CheckAnswer(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NA = "na"  # not applicable
+
+
+CHECK_ANSWERS = tuple(a.value for a in CheckAnswer)
 
 
 class SelfCheck(SQLModel, table=True):
@@ -218,7 +319,7 @@ class SelfCheck(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id")
     seat: str = Field(default="", max_length=4)
     gender: str = Field(default="", max_length=1)  # the grooming list chosen
-    state: str = Field(default="draft", max_length=8)
+    state: str = Field(default=CheckState.DRAFT.value, max_length=8)
     corrects_id: int | None = Field(default=None, foreign_key="self_check.id", index=True)
     reason: str = Field(default="", max_length=500)  # why a correction was made
     lead_id: int | None = Field(default=None, foreign_key="staff.id")
@@ -229,6 +330,8 @@ class SelfCheck(SQLModel, table=True):
     fail_count: int = Field(default=0)
     na_count: int = Field(default=0)
     version: int = Field(default=1)
+
+    __personal__: ClassVar[dict[str, str]] = {"reason": "text"}
 
 
 class SelfCheckItem(SQLModel, table=True):
@@ -270,6 +373,38 @@ class PinGuard(SQLModel, table=True):
     locked_until: datetime | None = None
 
 
+# --- history (the audit log, issue 7) ---
+
+
+class History(SQLModel, table=True):
+    """One row per change of a record: the history of every record, which is also the audit log.
+
+    Written only by :mod:`frontdesk.core.history` (the state mechanism, the audited-edit
+    hook and :func:`~frontdesk.core.history.versioned_update`), never updated or deleted:
+    the ORM refuses it (below) and so does the database (triggers, migration 0004).
+    ``changes`` is JSON ``{"field": [before, after]}`` with personal data masked;
+    ``day`` is the desk's local day of ``at``, for reading a day's history.
+    """
+
+    __tablename__ = "history"
+    __table_args__ = (
+        Index("ix_history_record", "record_type", "record_id", "id"),
+        Index("ix_history_actor", "actor", "at"),
+        Index("ix_history_day", "day", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    day: date
+    actor: str = Field(default="", max_length=80)  # who acted (core.history.acting_as)
+    record_type: str = Field(max_length=40)  # the table: encounter, self_check, owner, …
+    record_id: int | None = None  # None: a row about many records (a bulk load)
+    action: str = Field(max_length=40)  # create / update / delete, or the state machine's action
+    from_state: str = Field(default="", max_length=16)
+    to_state: str = Field(default="", max_length=16)
+    changes: str = Field(default="{}", sa_column=Column(SAText, nullable=False, server_default="{}"))
+    note: str = Field(default="", sa_column=Column(SAText, nullable=False, server_default=""))
+
+
 from sqlalchemy import event as _sa_event  # noqa: E402
 from sqlalchemy.orm import Session as _OrmSession  # noqa: E402
 
@@ -298,10 +433,36 @@ def _guard_signed_checks(session, _flush_context, _instances) -> None:
         return
     with session.no_autoflush:
         signed = session.execute(
-            select(SelfCheck.id).where(SelfCheck.id.in_(ids), SelfCheck.state == "signed")  # type: ignore[union-attr]
+            select(SelfCheck.id).where(SelfCheck.id.in_(ids), SelfCheck.state == CheckState.SIGNED)  # type: ignore[union-attr]
         ).first()
     if signed is not None:
         raise ConflictError(t("checks.err_signed_immutable"))
 
 
+def _guard_history(session, _flush_context, _instances) -> None:
+    """Refuse, at flush time, any change to or deletion of a history row (it is append-only)."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, History) and (obj in session.deleted or session.is_modified(obj)):
+            from frontdesk.core.errors import ConflictError
+            from frontdesk.core.i18n import t
+
+            raise ConflictError(t("history.err_append_only"))
+
+
+def _guard_history_statements(state) -> None:
+    """Refuse an UPDATE or DELETE statement on the history table sent through a session."""
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) == History.__tablename__:
+        from frontdesk.core.errors import ConflictError
+        from frontdesk.core.i18n import t
+
+        raise ConflictError(t("history.err_append_only"))
+
+
 _sa_event.listen(_OrmSession, "before_flush", _guard_signed_checks)
+_sa_event.listen(_OrmSession, "before_flush", _guard_history)
+_sa_event.listen(_OrmSession, "do_orm_execute", _guard_history_statements)
+
+from frontdesk.core import history as _history  # noqa: E402,F401  (registers the audited-edit hook)

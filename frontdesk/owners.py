@@ -22,11 +22,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, and_, bindparam, func, literal, or_, select, union_all, update
+from sqlalchemy import Integer, String, and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.errors import NotFoundError, ValidationError
+from frontdesk.core.history import versioned_update
 from frontdesk.core.i18n import t
 from frontdesk.models import GENDERS, OCCUPANT_ROLES, Occupancy, Owner, Unit, utcnow
 from frontdesk.names import (
@@ -409,20 +410,12 @@ def update_owner(session: Session, owner_id: int, expected_version: int, form: O
     """Change an owner read at ``expected_version``.
 
     If another desk saved it meanwhile, :class:`ConflictError` (``db.conflict``) and
-    nothing changes. The units typed replace the owner's units.
+    nothing changes. The units typed replace the owner's units. The change and the
+    units added or removed each leave a history row (the audited-edit path).
     """
     clean, units = _checked(session, form)
-    values = owner_values(clean) | {"updated_at": utcnow(), "version": Owner.version + 1}
-    result = session.exec(
-        update(Owner)
-        .where(Owner.id == owner_id, Owner.version == expected_version)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        if session.get(Owner, owner_id) is None:
-            raise NotFoundError(t("owners.err.owner_gone"))
-        raise ConflictError(t("db.conflict"))
+    versioned_update(session, Owner, owner_id, expected_version, owner_values(clean) | {"updated_at": utcnow()},
+                     conflict_message=t("db.conflict"), missing_message=t("owners.err.owner_gone"))
     current = {
         occ.unit_id: occ for occ in session.exec(select(Occupancy).where(Occupancy.owner_id == owner_id)).scalars()
     }

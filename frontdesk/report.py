@@ -5,14 +5,23 @@ Domain only: no Textual. :func:`gather` reads the database into a plain
 behind them); the renderers turn that into Markdown, CSV or an Excel workbook,
 and the F7 screen shows the same sections.
 
-Each part appears as its data does. Visitors, work orders and passes are
-recorded by later workflows: until a module provides them their sections say
-"no data recorded yet". A workflow plugs in by registering a provider::
+Each workflow supplies its own part of the report: its module registers a section
+provider when it is imported, and :func:`gather` imports every domain module
+(``frontdesk/*.py``) first, so a new workflow adds its section without editing
+this file::
 
     from frontdesk import report
-    report.register_section("visitors", lambda session, window: report.Section(...))
 
-in a module listed in :data:`PLUGIN_MODULES` (imported here when it exists).
+    @report.section("visitors", order=30)
+    def _visitors(session, window: report.Window) -> report.Section | report.Contribution:
+        ...
+
+A provider returns a :class:`Section`, or a :class:`Contribution` with several
+sections, flags for the next shift and figures for :class:`HandoverReport`. The
+desk queue gives the encounter sections (``deskqueue``), the self-checks theirs
+(``selfchecks``). Visitors, work orders and passes are planned
+(:data:`PLANNED_SECTIONS`): until a workflow provides them their sections say
+"no data recorded yet".
 
 No document number leaves this module unmasked: every cell passes through
 :func:`mask_numbers` (110105********002X), whatever a free-text field holds.
@@ -22,45 +31,38 @@ from __future__ import annotations
 
 import csv
 import importlib
-import importlib.util
 import io
+import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
 from sqlmodel import Session
 
-from frontdesk.core.i18n import current_language, t, tn
-from frontdesk.models import SEAT_CODES, Encounter, Handoff, Owner, Staff
+from frontdesk.core import clock
+from frontdesk.core.i18n import current_language, t
 from frontdesk.core.text import mask_ids_in_text
-from frontdesk.roster import roster_for, seat_label
-from frontdesk.selfchecks import PersonStatus, day_board
 from frontdesk.shifts import WHOLE_DAY, Shift, configured_shifts
 
 FORMATS = ("md", "csv", "xlsx")
 DEFAULT_DESK = "main"
 DEFAULT_LONG_WAIT = 120  # seconds; the app passes settings.wait_apology_seconds
 
-# Later workflows: (section key, module that registers it).
+# Sections of workflows still to come: a placeholder says "no data recorded yet" until one registers.
 PLANNED_SECTIONS = ("visitors", "work_orders", "passes")
-PLUGIN_MODULES = ("frontdesk.visitors", "frontdesk.workorders", "frontdesk.passes")
+# Where each known section goes (a provider may name its own order).
+SECTION_ORDER = {"encounters": 10, "visitors": 30, "work_orders": 40, "passes": 50, "checks": 60}
+# Modules of the package that are not domain modules (the boundary test's list): never imported here.
+UI_MODULES = frozenset({"app", "__main__"})
+
 
 def mask_numbers(text: str) -> str:
     """Any resident ID number inside ``text`` masked (first six and last four kept)."""
     return mask_ids_in_text(text)
-
-
-def duration(seconds: float | int | None) -> str:
-    """``3:07`` (minutes:seconds), ``1:02:03`` past an hour, ``—`` for none."""
-    if seconds is None:
-        return "—"
-    seconds = max(0, int(round(seconds)))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -69,7 +71,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def parse_day(value: str | None) -> date:
     """``YYYY-MM-DD`` → date; None → today. Anything else raises ValueError with a clear message."""
     if value is None:
-        return date.today()
+        return clock.today()
     value = value.strip()
     if not _DATE.match(value):
         raise ValueError(t("reports.err_date", value=value))
@@ -79,20 +81,9 @@ def parse_day(value: str | None) -> date:
         raise ValueError(t("reports.err_date", value=value)) from exc
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def _hm(value: datetime | None) -> str:
-    return f"{_aware(value).astimezone():%H:%M}" if value else ""
-
-
-def _seconds(start: datetime | None, end: datetime | None) -> int | None:
-    if start is None or end is None:
-        return None
-    return max(0, int((_aware(end) - _aware(start)).total_seconds()))
+def hm(value: datetime | None) -> str:
+    """``09:05``: a time of day in the desk's local time, empty for none."""
+    return f"{clock.aware(value).astimezone():%H:%M}" if value else ""
 
 
 # --- the plain structure ----------------------------------------------------------------
@@ -133,6 +124,7 @@ class Window:
     desk: str | None
     now: datetime
     named_shifts: tuple[str, ...] = ()
+    long_wait: int = DEFAULT_LONG_WAIT  # seconds in the line that make a wait worth flagging
 
     @property
     def checks_shift(self) -> str | None:
@@ -141,21 +133,21 @@ class Window:
 
 
 @dataclass
-class SeatFigures:
-    seat: str
-    staff: str
-    served: int = 0
-    avg_wait: float | None = None
-    max_wait: int | None = None
-    avg_duration: float | None = None
-    max_duration: int | None = None
-    handoffs: int = 0
+class Flag:
+    """Something the next shift must know; ``label`` is the kind as the flags table names it."""
+
+    kind: str
+    text: str
+    label: str = ""
 
 
 @dataclass
-class Flag:
-    kind: str
-    text: str
+class Contribution:
+    """A workflow's part of the report: its sections in order, flags, and figures for :class:`HandoverReport`."""
+
+    sections: list[Section]
+    flags: list[Flag] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -164,9 +156,9 @@ class HandoverReport:
     window: Window
     generated_at: datetime
     sections: list[Section]
-    seats: list[SeatFigures]
-    checks: list[PersonStatus]
-    flags: list[Flag]
+    seats: list = field(default_factory=list)  # deskqueue.SeatFigures, one per seat
+    checks: list = field(default_factory=list)  # selfchecks.PersonStatus, the day's board
+    flags: list[Flag] = field(default_factory=list)
     waiting: int = 0
     left: int = 0
     open_now: int = 0
@@ -189,21 +181,46 @@ class HandoverReport:
         ]
 
 
-# --- plug-ins for later workflows ------------------------------------------------------
+# --- sections registered by the workflows -------------------------------------------------
 
-SectionProvider = Callable[[Session, Window], Section]
+SectionProvider = Callable[[Session, Window], "Section | Contribution"]
 _providers: dict[str, SectionProvider] = {}
+_orders: dict[str, int] = {}
 
 
-def register_section(key: str, provider: SectionProvider) -> None:
-    """A later workflow supplies its part of the report (``visitors``, ``work_orders``, ``passes``)."""
+def register_section(key: str, provider: SectionProvider, *, order: int | None = None) -> None:
+    """A workflow supplies its part of the report under ``key`` (``order`` places it; see :data:`SECTION_ORDER`)."""
     _providers[key] = provider
+    if order is not None:
+        _orders[key] = order
 
 
-def _load_plugins() -> None:
-    for name in PLUGIN_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
+def section(key: str, *, order: int | None = None) -> Callable[[SectionProvider], SectionProvider]:
+    """Decorator form of :func:`register_section`, for a provider defined in a workflow's module."""
+
+    def register(provider: SectionProvider) -> SectionProvider:
+        register_section(key, provider, order=order)
+        return provider
+
+    return register
+
+
+@cache
+def load_workflows() -> tuple[str, ...]:
+    """Import every domain module of the package once, so each registers its report sections."""
+    import frontdesk
+
+    names = []
+    for info in pkgutil.iter_modules(frontdesk.__path__):
+        if info.ispkg or info.name in UI_MODULES or info.name == __name__.rsplit(".", 1)[-1]:
+            continue
+        importlib.import_module(f"frontdesk.{info.name}")
+        names.append(info.name)
+    return tuple(names)
+
+
+def _order(key: str) -> tuple[int, str]:
+    return _orders.get(key, SECTION_ORDER.get(key, 70)), key
 
 
 def _planned_titles() -> dict[str, tuple[str, list[str]]]:
@@ -219,48 +236,16 @@ def _planned_titles() -> dict[str, tuple[str, list[str]]]:
     }
 
 
-def _planned(session: Session, window: Window) -> list[Section]:
-    out = []
-    for key, (title, columns) in _planned_titles().items():
-        provider = _providers.get(key)
-        if provider is not None:
-            out.append(provider(session, window))
-        else:
-            out.append(Section(key, title, columns, recorded=False))
-    return out
-
-
 # --- gathering -------------------------------------------------------------------------
-
-
-def _guest_label(code: str) -> str:
-    names = {
-        "owner": t("queue.guest.owner"),
-        "visitor": t("queue.guest.visitor"),
-        "vip": t("queue.guest.vip"),
-        "inspection": t("queue.guest.inspection"),
-        "superior": t("queue.guest.superior"),
-    }
-    return names.get(code, code)
-
-
-def _party(enc: Encounter, owners: dict[int, Owner]) -> str:
-    if enc.party_label:
-        return enc.party_label
-    owner = owners.get(enc.owner_id) if enc.owner_id else None
-    if owner is not None:
-        return owner.name
-    return _guest_label(enc.guest_type)
 
 
 def make_window(
     day: date, shift: Shift, *, desk: str | None = DEFAULT_DESK, now: datetime | None = None,
-    shifts_spec: dict | None = None,
+    shifts_spec: dict | None = None, long_wait: int = DEFAULT_LONG_WAIT,
 ) -> Window:
     start, end = shift.window(day)
-    return Window(day=day, shift=shift, start=start, end=end, desk=desk,
-                  now=(_aware(now) or datetime.now(timezone.utc)),
-                  named_shifts=tuple(s.code for s in configured_shifts(shifts_spec)))
+    return Window(day=day, shift=shift, start=start, end=end, desk=desk, now=clock.resolve(now),
+                  named_shifts=tuple(s.code for s in configured_shifts(shifts_spec)), long_wait=long_wait)
 
 
 def gather(
@@ -276,147 +261,32 @@ def gather(
 ) -> HandoverReport:
     """Everything the next shift needs to know about ``shift`` of ``day``.
 
-    Encounters are those that arrived within the shift's hours; self-checks are
-    those filed under the shift (every shift of the day for ``all`` or a range).
+    Each registered workflow gives its sections (encounters that arrived within the
+    shift's hours, self-checks filed under the shift, …), in :data:`SECTION_ORDER`;
+    the planned ones stand as placeholders; the flags of every part come last.
     """
-    window = make_window(day, shift, desk=desk, now=now, shifts_spec=shifts_spec)
-    _load_plugins()
-    query = select(Encounter).where(Encounter.arrived_at >= window.start, Encounter.arrived_at < window.end)
-    if desk is not None:
-        query = query.where(Encounter.desk == desk)
-    encounters = list(session.execute(query.order_by(Encounter.arrived_at, Encounter.id)).scalars())
-    ids = {e.id for e in encounters}
-    handoffs = [h for h in session.execute(
-        select(Handoff).where(Handoff.at >= window.start, Handoff.at < window.end)).scalars()
-        if h.encounter_id in ids]
-    owner_ids = {e.owner_id for e in encounters if e.owner_id}
-    owners = {o.id: o for o in session.execute(select(Owner).where(Owner.id.in_(owner_ids))).scalars()} \
-        if owner_ids else {}
-    staff_ids = {e.staff_id for e in encounters if e.staff_id}
-    staff = {s.id: s for s in session.execute(select(Staff).where(Staff.id.in_(staff_ids))).scalars()} \
-        if staff_ids else {}
-    roster = roster_for(session, day)
-
-    seats: list[SeatFigures] = []
-    flags: list[Flag] = []
-    served_all, waits_all, durations_all = 0, [], []
-    for seat in SEAT_CODES:
-        here = [e for e in encounters if e.seat == seat and e.state in ("open", "closed") and e.outcome != "left"]
-        names = []
-        for e in here:
-            name = staff[e.staff_id].name if e.staff_id in staff else ""
-            if name and name not in names:
-                names.append(name)
-        if not names and seat in roster:
-            names.append(roster[seat].name)
-        waits = [e.wait_seconds or 0 for e in here]
-        durations = [d for d in (_seconds(e.started_at, e.ended_at) for e in here if e.state == "closed")
-                     if d is not None]
-        seats.append(SeatFigures(
-            seat=seat, staff="、".join(names), served=len(here),
-            avg_wait=sum(waits) / len(waits) if waits else None, max_wait=max(waits) if waits else None,
-            avg_duration=sum(durations) / len(durations) if durations else None,
-            max_duration=max(durations) if durations else None,
-            handoffs=sum(1 for h in handoffs if h.from_seat == seat),
-        ))
-        served_all += len(here)
-        waits_all += waits
-        durations_all += durations
-    waiting = sum(1 for e in encounters if e.state == "waiting")
-    left = sum(1 for e in encounters if e.outcome == "left")
-    still_open = [e for e in encounters if e.state != "closed"]
-
-    for e in encounters:
-        who = _party(e, owners)
-        if (e.wait_seconds or 0) >= long_wait and e.outcome != "left":
-            flags.append(Flag("long_wait", t("reports.flag_long_wait", party=who, wait=duration(e.wait_seconds),
-                                             time=_hm(e.arrived_at))))
-        if e.outcome == "left":
-            flags.append(Flag("left", t("reports.flag_left", party=who, time=_hm(e.arrived_at),
-                                        wait=duration(e.wait_seconds))))
-    for e in still_open:
-        flags.append(Flag("open", t("reports.flag_open", party=_party(e, owners), time=_hm(e.arrived_at),
-                                    seat=seat_label(e.seat) if e.seat else "—")))
-
-    checks = day_board(session, day, window.checks_shift, standing=True)
-    for person in checks:
-        if not person.on_duty and person.state == "none":
+    window = make_window(day, shift, desk=desk, now=now, shifts_spec=shifts_spec, long_wait=long_wait)
+    load_workflows()
+    report = HandoverReport(desk=desk_name or desk or "", window=window, generated_at=window.now, sections=[])
+    planned = _planned_titles()
+    for key in sorted(set(_providers) | set(PLANNED_SECTIONS), key=_order):
+        provider = _providers.get(key)
+        if provider is None:
+            title, columns = planned[key]
+            report.sections.append(Section(key, title, columns, recorded=False))
             continue
-        if person.state != "signed":
-            flags.append(Flag("check_missing", t("reports.flag_check_missing", name=person.name)))
-        if person.failed:
-            flags.append(Flag("check_failed", tn("reports.flag_check_failed", person.failed,
-                                                 name=person.name)))
-        if person.is_correction and person.state == "signed":
-            flags.append(Flag("check_corrected", t("reports.flag_check_corrected", name=person.name)))
-        if person.correction_pending:
-            flags.append(Flag("check_correcting", t("reports.flag_check_correcting", name=person.name)))
-
-    sections: list[Section] = []
-    seat_rows = [[seat_label(s.seat), s.staff, str(s.served), duration(s.avg_wait), duration(s.max_wait),
-                  duration(s.avg_duration), duration(s.max_duration), str(s.handoffs)] for s in seats]
-    seat_rows.append([
-        t("reports.total"), "", str(served_all),
-        duration(sum(waits_all) / len(waits_all) if waits_all else None), duration(max(waits_all) if waits_all else None),
-        duration(sum(durations_all) / len(durations_all) if durations_all else None),
-        duration(max(durations_all) if durations_all else None), str(len(handoffs)),
-    ])
-    sections.append(Section(
-        "encounters", t("reports.section_encounters"),
-        [t("reports.col_seat"), t("reports.col_staff"), t("reports.col_served"), t("reports.col_avg_wait"),
-         t("reports.col_max_wait"), t("reports.col_avg_duration"), t("reports.col_max_duration"),
-         t("reports.col_handoffs")],
-        seat_rows,
-        note=tn("reports.encounters_note", len(encounters), waiting=waiting, left=left),
-    ))
-    open_rows = []
-    for e in still_open:
-        state = t("reports.state_waiting") if e.state == "waiting" else t("reports.state_open")
-        since = e.arrived_at if e.state == "waiting" else (e.started_at or e.arrived_at)
-        open_rows.append([_hm(e.arrived_at), _party(e, owners), _guest_label(e.guest_type), state,
-                          seat_label(e.seat) if e.seat else "—", duration(_seconds(since, window.now))])
-    sections.append(Section(
-        "open", t("reports.section_open"),
-        [t("reports.col_arrived"), t("reports.col_party"), t("reports.col_guest_type"), t("reports.col_state"),
-         t("reports.col_seat"), t("reports.col_for")],
-        open_rows, empty=t("reports.open_none"),
-    ))
-    sections.extend(_planned(session, window))
-    check_rows = []
-    for person in checks:
-        if not person.on_duty and person.state == "none":
-            continue
-        state = {"signed": t("reports.check_signed"), "draft": t("reports.check_draft")}.get(
-            person.state, t("reports.check_none"))
-        if person.is_correction:
-            state += t("reports.check_correction_mark")
-        failed = ";".join(f"{f.text}({f.note})" if f.note else f.text for f in person.failed_items)
-        check_rows.append([
-            seat_label(person.seat) if person.seat else "—", person.name, state,
-            str(person.passed), str(person.failed), str(person.na), person.lead_name,
-            _hm(person.signed_at) if person.state == "signed" else "", failed,
-        ])
-    sections.append(Section(
-        "checks", t("reports.section_checks"),
-        [t("reports.col_seat"), t("reports.col_name"), t("reports.col_check_state"), t("reports.col_passed"),
-         t("reports.col_failed"), t("reports.col_na"), t("reports.col_lead"), t("reports.col_signed_at"),
-         t("reports.col_failed_items")],
-        check_rows, empty=t("reports.checks_none"),
-    ))
-    kinds = {
-        "long_wait": t("reports.flag_kind_long_wait"), "left": t("reports.flag_kind_left"),
-        "open": t("reports.flag_kind_open"), "check_missing": t("reports.flag_kind_check"),
-        "check_failed": t("reports.flag_kind_check"), "check_corrected": t("reports.flag_kind_check"),
-        "check_correcting": t("reports.flag_kind_check"),
-    }
-    sections.append(Section(
+        part = provider(session, window)
+        if isinstance(part, Section):
+            part = Contribution([part])
+        report.sections.extend(part.sections)
+        report.flags.extend(part.flags)
+        for name, value in part.facts.items():
+            setattr(report, name, value)
+    report.sections.append(Section(
         "flags", t("reports.section_flags"), [t("reports.col_kind"), t("reports.col_detail")],
-        [[kinds.get(f.kind, f.kind), f.text] for f in flags], empty=t("reports.flags_none"),
+        [[f.label or f.kind, f.text] for f in report.flags], empty=t("reports.flags_none"),
     ))
-    return HandoverReport(
-        desk=desk_name or desk or "", window=window, generated_at=window.now, sections=sections, seats=seats,
-        checks=checks, flags=flags, waiting=waiting, left=left, open_now=len(still_open),
-    )
+    return report
 
 
 # --- rendering -------------------------------------------------------------------------

@@ -15,6 +15,8 @@ Rules
   that would remove the last one is refused.
 - Staff edits carry the version that was read; a stale version raises
   :class:`ConflictError` (another desk changed the record first).
+- Staff, PINs (whether one is set, never the hash) and the roster are audited tables:
+  every change leaves a history row, written by :mod:`frontdesk.core.history`.
 """
 
 from __future__ import annotations
@@ -27,19 +29,22 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from frontdesk.core import clock
 from frontdesk.core.config import data_dir
+from frontdesk.core.history import versioned_update
 from frontdesk.core.errors import ConflictError, FrontdeskError, NotFoundError, ValidationError
 from frontdesk.core.i18n import LANGUAGES, current_language, t
-from frontdesk.models import GENDERS, SEAT_CODES, STAFF_ROLES, Encounter, RosterEntry, Staff
+from frontdesk.models import GENDERS, SEAT_CODES, STAFF_ROLES, Encounter, EncounterState, RosterEntry, Staff, StaffRole
 from frontdesk.names import clean_text, name_keys, surname_of
 
 SEATS: tuple[str, ...] = SEAT_CODES
 NAME_MAX = 40
-PIN_RE = re.compile(r"^[0-9]{4,8}$")
+PIN_MIN, PIN_MAX = 6, 8  # new PINs; a shorter PIN set before still verifies
+PIN_RE = re.compile(rf"^[0-9]{{{PIN_MIN},{PIN_MAX}}}$")
 
 _hasher = PasswordHasher()
 
@@ -207,7 +212,7 @@ def list_staff(session: Session, *, active_only: bool = True) -> list[Staff]:
     if active_only:
         query = query.where(Staff.active == True)  # noqa: E712
     staff = list(session.exec(query).all())
-    staff.sort(key=lambda s: (not s.active, s.role != "lead", name_keys(s.name)[1], s.name))
+    staff.sort(key=lambda s: (not s.active, s.role != StaffRole.LEAD, name_keys(s.name)[1], s.name))
     return staff
 
 
@@ -231,7 +236,7 @@ def create_staff(session: Session, form: StaffForm) -> Staff:
 
 
 def _active_leads(session: Session, *, excluding: int | None = None) -> int:
-    query = select(func.count()).select_from(Staff).where(Staff.active == True, Staff.role == "lead")  # noqa: E712
+    query = select(func.count()).select_from(Staff).where(Staff.active == True, Staff.role == StaffRole.LEAD)  # noqa: E712
     if excluding is not None:
         query = query.where(Staff.id != excluding)
     return int(session.exec(query).one())
@@ -247,24 +252,19 @@ def update_staff(session: Session, staff_id: int, expected_version: int, form: S
     if current.version != expected_version:
         raise ConflictError(t("db.conflict"))
     values = _validate(session, form, staff_id=staff_id)
-    was_lead = current.active and current.role == "lead"
-    still_lead = values["active"] and values["role"] == "lead"
+    was_lead = current.active and current.role == StaffRole.LEAD
+    still_lead = values["active"] and values["role"] == StaffRole.LEAD
     if was_lead and not still_lead and _active_leads(session, excluding=staff_id) == 0:
         field_name = "role" if values["active"] else "active"
         raise ValidationError({field_name: t("roster.err_last_lead")})
     try:
-        result = session.exec(
-            update(Staff)
-            .where(Staff.id == staff_id, Staff.version == expected_version)
-            .values(**values, version=expected_version + 1)
-        )
+        versioned_update(session, Staff, staff_id, expected_version, values, conflict_message=t("db.conflict"),
+                         missing_message=t("roster.err_staff_missing"))
     except IntegrityError as exc:
         raise ValidationError({"name": t("roster.err_name_taken", name=values["name"])}) from exc
-    if result.rowcount != 1:
-        raise ConflictError(t("db.conflict"))
     if not values["active"]:
         entries = session.exec(
-            select(RosterEntry).where(RosterEntry.staff_id == staff_id, RosterEntry.day >= date.today())
+            select(RosterEntry).where(RosterEntry.staff_id == staff_id, RosterEntry.day >= clock.today())
         ).all()
         for entry in entries:
             _check_not_serving(session, entry.day, [entry], field="active")
@@ -279,7 +279,10 @@ def update_staff(session: Session, staff_id: int, expected_version: int, form: S
 
 
 def set_pin(session: Session, staff_id: int, pin: str) -> None:
-    """Store an argon2 hash of a 4–8 digit PIN; an empty PIN clears it."""
+    """Store an argon2 hash of a new PIN of 6–8 digits; an empty PIN clears it.
+
+    A shorter PIN set under the old rule (4 digits) keeps working: :func:`verify_pin` checks any stored hash.
+    """
     staff = get_staff(session, staff_id)
     pin = clean_text(pin)
     if pin and not PIN_RE.match(pin):
@@ -344,7 +347,7 @@ def _check_not_serving(session: Session, day: date, entries: list[RosterEntry], 
     if not ids:
         return
     serving = session.exec(
-        select(Encounter.staff_id).where(Encounter.day == day, Encounter.state == "open",
+        select(Encounter.staff_id).where(Encounter.day == day, Encounter.state == EncounterState.OPEN,
                                          Encounter.staff_id.in_(ids))  # type: ignore[union-attr]
     ).first()
     if serving is not None:

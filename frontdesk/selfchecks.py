@@ -1,9 +1,9 @@
 """End-of-shift self-checks: the shift lead checks each person on duty (seed 一, 二, 七).
 
 Domain only: no Textual. Functions take a SQLModel ``Session`` first and leave
-committing to the caller, with one exception: a wrong sign-off PIN is counted and
-committed before the refusal is raised, so the limit on attempts holds across
-restarts (and across desks).
+committing to the caller, with one exception: the sign-off PIN's attempt count
+(``PinGuard``) is kept in its own short transactions, committed at once, so the
+limit on attempts holds across restarts, across desks and across a refusal.
 
 Rules
 - A check is for one person on duty (on the roster that day), one day and shift.
@@ -14,30 +14,55 @@ Rules
 - Each item is answered pass, fail or not applicable; a fail needs a note.
 - The shift lead signs with their PIN (argon2 hash on ``Staff.pin_hash``, see
   :func:`frontdesk.roster.verify_pin`). Only a complete check can be signed.
-  After :data:`MAX_PIN_ATTEMPTS` wrong PINs in a row the lead is locked out for
-  :data:`LOCK_MINUTES` minutes.
-- A signed check never changes (the domain refuses; ``models`` also refuses any
-  ORM flush that would). A correction is a new check whose ``corrects_id`` points
-  to the signed one; once the correction is signed it replaces the old one in
-  every figure, and the old one stays as it was.
+- After :data:`MAX_PIN_ATTEMPTS` wrong PINs in a row the lead is locked out for
+  :data:`LOCK_MINUTES` minutes. Each attempt is claimed atomically before its PIN is
+  checked (one upsert that also refuses a locked lead), so parallel desks together
+  get at most :data:`MAX_PIN_ATTEMPTS` guesses checked per lock window.
+- A check moves through the state mechanism (:data:`CHECKS`, :mod:`frontdesk.core.states`):
+  start (draft) → answer … → sign (signed), or discard; a correction starts a new
+  draft. Every write to a check is a conditional version UPDATE of the check (the
+  "answer" move claims it before its items are written), so of two desks saving
+  from the same version, or two leads signing at once, the second is refused with
+  a :class:`ConflictError`, never silently overwritten; each move leaves a history row.
+- A signed check never changes: the domain refuses, ``models`` refuses any ORM
+  flush that would, and the database itself refuses to update or delete a signed
+  check or its items (triggers, migration 0004). A correction is a new check whose
+  ``corrects_id`` points to the signed one; once the correction is signed it
+  replaces the old one in every figure, and the old one stays as it was.
 - Compliance is passes / (passes + fails) of the signed, not-replaced checks;
   not-applicable answers count for neither.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, case, exists, func, literal, null, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from frontdesk.core import clock
+from frontdesk import report
 from frontdesk.checklists import Template, load_templates, templates_for
+from frontdesk.core import clock, states
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.history import masked
 from frontdesk.core.i18n import current_language, t, tn
-from frontdesk.models import CHECK_ANSWERS, GENDERS, PinGuard, SelfCheck, SelfCheckItem, Staff
+from frontdesk.models import (
+    CHECK_ANSWERS,
+    GENDERS,
+    CheckAnswer,
+    CheckState,
+    PinGuard,
+    SelfCheck,
+    SelfCheckItem,
+    Staff,
+    StaffRole,
+)
 from frontdesk.names import clean_text
 from frontdesk.roster import has_pin, roster_for, seat_label, seat_of, seat_order, verify_pin
 from frontdesk.shifts import shift_sort_key
@@ -47,6 +72,23 @@ LOCK_MINUTES = 5
 NOTE_MAX = 500
 REASON_MAX = 500
 HISTORY_DAYS = (7, 30)
+
+DRAFT, SIGNED = CheckState.DRAFT, CheckState.SIGNED
+# A self-check's moves (frontdesk.core.states); their names are in checks.toml, [check].
+CHECKS = states.Machine(
+    model=SelfCheck,
+    states=CheckState,
+    initial={DRAFT},
+    creations=("start", "correct"),
+    transitions={
+        (DRAFT, "answer"): DRAFT,
+        (DRAFT, "sign"): SIGNED,
+        (DRAFT, "discard"): states.GONE,
+    },
+    area="checks.check",
+    conflict_key="checks.err_conflict",
+    missing_key="checks.err_check_missing",
+)
 
 
 # --- plain views the screens and the report read -------------------------------
@@ -102,7 +144,7 @@ class CheckView:
 
     @property
     def signed(self) -> bool:
-        return self.state == "signed"
+        return self.state == SIGNED
 
     @property
     def unanswered(self) -> list[ItemView]:
@@ -117,7 +159,7 @@ class CheckView:
 
     @property
     def failed(self) -> list[ItemView]:
-        return [i for i in self.items if i.answer == "fail"]
+        return [i for i in self.items if i.answer == CheckAnswer.FAIL]
 
 
 @dataclass
@@ -178,7 +220,7 @@ def _local_hm_up(value: datetime) -> str:
 
 
 def _get_check(session: Session, check_id: int) -> SelfCheck:
-    check = session.get(SelfCheck, check_id)
+    check = session.get(SelfCheck, check_id, populate_existing=True)
     if check is None:
         raise NotFoundError(t("checks.err_check_missing"))
     return check
@@ -227,7 +269,7 @@ def _failed_of(row: SelfCheckItem, check: SelfCheck, lang: str) -> FailedItem:
 def _replaced_clause():
     """SQL: this (signed) check has a signed correction, so it no longer counts."""
     newer = aliased(SelfCheck)
-    return exists().where(and_(newer.corrects_id == SelfCheck.id, newer.state == "signed"))
+    return exists().where(and_(newer.corrects_id == SelfCheck.id, newer.state == SIGNED))
 
 
 def _view(session: Session, check: SelfCheck, *, carried: list[FailedItem] | None = None) -> CheckView:
@@ -269,7 +311,7 @@ def latest_check(session: Session, staff_id: int, day: date, shift: str) -> Self
 def leads(session: Session) -> list[LeadOption]:
     """Active shift leads who can sign (those without a PIN are listed, marked)."""
     rows = session.execute(
-        select(Staff).where(Staff.role == "lead", Staff.active == True).order_by(Staff.name)  # noqa: E712
+        select(Staff).where(Staff.role == StaffRole.LEAD, Staff.active == True).order_by(Staff.name)  # noqa: E712
     ).scalars()
     return [LeadOption(id=s.id, name=s.name, has_pin=has_pin(s)) for s in rows]
 
@@ -280,7 +322,7 @@ def verify_lead(session: Session, lead_id: int, pin: str, *, now: datetime | Non
     Used to unlock the lead's own work, such as editing the roster.
     """
     lead = session.get(Staff, lead_id)
-    if lead is None or lead.role != "lead" or not lead.active:
+    if lead is None or lead.role != StaffRole.LEAD or not lead.active:
         raise ValidationError({"pin": t("checks.err_not_lead", name=lead.name if lead else str(lead_id))})
     _verify_lead_pin(session, lead, pin, _now(now))
     return LeadOption(id=lead.id, name=lead.name, has_pin=has_pin(lead))
@@ -312,7 +354,7 @@ def start_check(
     if staff.gender not in GENDERS:
         raise ValidationError({"staff": t("checks.err_gender", name=staff.name)})
     current = latest_check(session, staff_id, day, shift)
-    if current is not None and current.state == "draft":
+    if current is not None and current.state == DRAFT:
         return _view(session, current)
     if current is not None:
         raise ConflictError(
@@ -322,10 +364,10 @@ def start_check(
     chosen = templates_for(staff.gender, load_templates() if templates is None else templates)
     if not chosen:
         raise ValidationError({"staff": t("checks.err_no_templates", name=staff.name)})
-    check = SelfCheck(day=day, shift=shift, staff_id=staff_id, seat=seat, gender=staff.gender,
-                      started_at=_now(now))
-    session.add(check)
-    session.flush()
+    now = _now(now)
+    check = states.create(session, CHECKS, SelfCheck(day=day, shift=shift, staff_id=staff_id, seat=seat,
+                                                     gender=staff.gender, state=DRAFT, started_at=now),
+                          action="start", now=now)
     position = 0
     for template in chosen:
         for item in template.items:
@@ -345,7 +387,7 @@ def start_check(
 
 def _editable(session: Session, check_id: int, version: int | None) -> SelfCheck:
     check = _get_check(session, check_id)
-    if check.state != "draft":
+    if check.state != DRAFT:
         raise ConflictError(t("checks.err_signed_immutable"))
     if version is not None and check.version != version:
         raise ConflictError(t("checks.err_conflict"))
@@ -363,7 +405,7 @@ def _validated(rows: dict[int, SelfCheckItem], answers: dict[int, tuple[str, str
         note = clean_text(note or "")
         if answer and answer not in CHECK_ANSWERS:
             raise ValidationError({"answer": t("checks.err_answer", answer=answer)})
-        if answer == "fail" and not note:
+        if answer == CheckAnswer.FAIL and not note:
             raise ValidationError({"note": t("checks.err_note_required", position=position, text=row.text)})
         if len(note) > NOTE_MAX:
             raise ValidationError({"note": t("checks.err_note_long", max=NOTE_MAX)})
@@ -371,15 +413,26 @@ def _validated(rows: dict[int, SelfCheckItem], answers: dict[int, tuple[str, str
     return out
 
 
-def _apply(rows: dict[int, SelfCheckItem], answers: dict[int, tuple[str, str]], now: datetime) -> bool:
-    changed = False
-    for position, (answer, note) in answers.items():
+def _answer(session: Session, check: SelfCheck, rows: dict[int, SelfCheckItem],
+            answers: dict[int, tuple[str, str]], now: datetime) -> bool:
+    """Store the answers that differ from the items: the "answer" move claims the check first.
+
+    The claim is the conditional version UPDATE of the check (``WHERE version = … AND
+    state = 'draft'``): a second desk saving from the same version, or a save that
+    overlaps a signature, is refused there, before any item is written.
+    """
+    changed = {pos: value for pos, value in answers.items() if (rows[pos].answer, rows[pos].note) != value}
+    if not changed:
+        return False
+    details = {f"item.{pos}": [masked("text", [rows[pos].answer, rows[pos].note]), masked("text", list(value))]
+               for pos, value in sorted(changed.items())}
+    states.move(session, CHECKS, check, "answer", expected_version=check.version, details=details, now=now)
+    for position, (answer, note) in changed.items():
         row = rows[position]
-        if (row.answer, row.note) != (answer, note):
-            row.answer, row.note = answer, note
-            row.answered_at = now if answer else None
-            changed = True
-    return changed
+        row.answer, row.note = answer, note
+        row.answered_at = now if answer else None
+    session.flush()
+    return True
 
 
 def save_answers(
@@ -392,14 +445,14 @@ def save_answers(
 ) -> CheckView:
     """Record answers ``{position: (answer, note)}`` on a draft; ``""`` clears an answer.
 
-    Every answer is validated before any is stored (nothing is half-saved).
+    Every answer is validated before any is stored (nothing is half-saved). With
+    ``version`` (the one the screen read) a check changed since is refused with a
+    :class:`ConflictError`; without it, the version read here is the one claimed.
     """
     check = _editable(session, check_id, version)
     rows = {row.position: row for row in _items(session, check_id)}
     clean = _validated(rows, answers)
-    if _apply(rows, clean, _now(now)):
-        check.version += 1
-        session.flush()
+    _answer(session, check, rows, clean, _now(now))
     return _view(session, check)
 
 
@@ -410,35 +463,78 @@ def answer_item(
     return save_answers(session, check_id, {position: (answer, note)}, version=version)
 
 
-def _verify_lead_pin(session: Session, lead: Staff, pin: str, now: datetime) -> None:
-    guard = session.get(PinGuard, lead.id)
-    locked_until = _aware(guard.locked_until) if guard else None
-    if locked_until and locked_until > now:
-        raise ValidationError({"pin": t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(locked_until))})
-    if verify_pin(session, lead.id, pin or ""):
-        if guard is not None and (guard.failures or guard.locked_until):
-            guard.failures, guard.locked_until = 0, None
+@contextmanager
+def _guard_transaction(session: Session) -> Iterator[Connection]:
+    """A short transaction of its own for the PIN attempt count, committed when the block ends.
+
+    On SQLite a connection that has already written holds the database's write lock,
+    so a second connection would wait for it: then the count rides in the caller's
+    own transaction instead (the domain verifies PINs before it writes anything).
+    """
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and getattr(raw, "in_transaction", False):
+        yield connection
         return
-    if guard is None:
-        guard = PinGuard(staff_id=lead.id, failures=0)
-        session.add(guard)
-    if locked_until is not None:  # an old lock that has run out: count afresh
-        guard.failures, guard.locked_until = 0, None
-    guard.failures += 1
-    guard.last_failure_at = now
-    if guard.failures >= MAX_PIN_ATTEMPTS:
-        guard.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        message = t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(guard.locked_until))
+    with connection.engine.begin() as own:
+        yield own
+
+
+def _claim_attempt(connection: Connection, staff_id: int, now: datetime):
+    """Count one PIN attempt before its PIN is checked: one atomic upsert, refused while locked.
+
+    Returns ``(failures, locked_until)`` with this attempt counted, or None when the
+    lead is locked out (the PIN must not be checked). The attempt that reaches
+    :data:`MAX_PIN_ATTEMPTS` sets the lock at once; a right PIN clears the count again.
+    No read-then-write, and no IntegrityError when the lead has no guard row yet.
+    """
+    table = PinGuard.__table__
+    lock_end = now + timedelta(minutes=LOCK_MINUTES)
+    until = literal(lock_end, table.c.locked_until.type)
+    at = literal(now, table.c.locked_until.type)
+    expired = and_(table.c.locked_until.is_not(None), table.c.locked_until <= at)
+    failures = case((expired, 1), else_=table.c.failures + 1)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(PinGuard).values(
+        staff_id=staff_id, failures=1, last_failure_at=now,
+        locked_until=lock_end if MAX_PIN_ATTEMPTS <= 1 else None,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.staff_id],
+        set_={
+            "failures": failures,
+            "locked_until": case((failures >= MAX_PIN_ATTEMPTS, until), else_=null()),
+            "last_failure_at": at,
+        },
+        where=or_(table.c.locked_until.is_(None), table.c.locked_until <= at),
+    ).returning(table.c.failures, table.c.locked_until)
+    return connection.execute(stmt).first()
+
+
+def _verify_lead_pin(session: Session, lead: Staff, pin: str, now: datetime) -> None:
+    """The lead's PIN, with the attempt claimed first (see :func:`_claim_attempt`); a refusal says what is left."""
+    with _guard_transaction(session) as connection:
+        claimed = _claim_attempt(connection, lead.id, now)
+    if claimed is None:
+        until = pin_lock(session, lead.id, now=now) or now + timedelta(minutes=LOCK_MINUTES)
+        raise ValidationError({"pin": t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(until))})
+    failures, locked_until = claimed
+    if verify_pin(session, lead.id, pin or ""):
+        with _guard_transaction(session) as connection:
+            connection.execute(update(PinGuard).where(PinGuard.staff_id == lead.id)
+                               .values(failures=0, locked_until=None))
+        return
+    if locked_until is not None:
+        message = t("checks.err_pin_locked", name=lead.name, until=_local_hm_up(clock.aware(locked_until)))
     else:
-        message = tn("checks.err_pin_wrong", MAX_PIN_ATTEMPTS - guard.failures)
-    session.commit()  # the count must outlive the refusal (see the module notes)
+        message = tn("checks.err_pin_wrong", MAX_PIN_ATTEMPTS - failures)
     raise ValidationError({"pin": message})
 
 
 def pin_lock(session: Session, lead_id: int, *, now: datetime | None = None) -> datetime | None:
-    """Until when a lead is locked out of signing, or None."""
-    guard = session.get(PinGuard, lead_id)
-    until = _aware(guard.locked_until) if guard else None
+    """Until when a lead is locked out of signing, or None (read afresh, never from the session's cache)."""
+    until = _aware(session.execute(
+        select(PinGuard.locked_until).where(PinGuard.staff_id == lead_id)).scalar_one_or_none())
     return until if until and until > _now(now) else None
 
 
@@ -468,24 +564,24 @@ def sign_check(
     if missing:
         raise ValidationError({"items": tn("checks.err_incomplete", len(missing), first=min(missing))})
     for pos, (answer, note) in merged.items():
-        if answer == "fail" and not note:
+        if answer == CheckAnswer.FAIL and not note:
             raise ValidationError({"note": t("checks.err_note_required", position=pos, text=rows[pos].text)})
     lead = _staff(session, lead_id)
-    if lead is None or lead.role != "lead" or not lead.active:
+    if lead is None or lead.role != StaffRole.LEAD or not lead.active:
         raise ValidationError({"lead": t("checks.err_not_lead", name=lead.name if lead else "?")})
     if not has_pin(lead):
         raise ValidationError({"pin": t("checks.err_no_pin", name=lead.name)})
-    _verify_lead_pin(session, lead, pin, now)
-    _apply(rows, clean, now)
-    check.state = "signed"
-    check.lead_id = lead.id
-    check.signed_at = now
-    check.item_count = len(rows)
-    check.pass_count = sum(1 for a, _n in merged.values() if a == "pass")
-    check.fail_count = sum(1 for a, _n in merged.values() if a == "fail")
-    check.na_count = sum(1 for a, _n in merged.values() if a == "na")
-    check.version += 1
-    session.flush()
+    _verify_lead_pin(session, lead, pin, now)  # before the first write (its count has a transaction of its own)
+    _answer(session, check, rows, clean, now)  # claims the check when answers come with the signature
+    given = [answer for answer, _note in merged.values()]
+    states.move(session, CHECKS, check, "sign", expected_version=check.version, now=now, values={
+        "lead_id": lead.id,
+        "signed_at": now,
+        "item_count": len(rows),
+        "pass_count": given.count(CheckAnswer.PASS),
+        "fail_count": given.count(CheckAnswer.FAIL),
+        "na_count": given.count(CheckAnswer.NA),
+    })
     return _view(session, check)
 
 
@@ -497,12 +593,12 @@ def start_correction(session: Session, check_id: int, reason: str, *, now: datet
     the newer one).
     """
     old = _get_check(session, check_id)
-    if old.state != "signed":
+    if old.state != SIGNED:
         raise ValidationError({"check": t("checks.err_correct_draft")})
     existing = session.execute(
         select(SelfCheck).where(SelfCheck.corrects_id == old.id).order_by(SelfCheck.id.desc())  # type: ignore[union-attr]
     ).scalars().first()
-    if existing is not None and existing.state == "signed":
+    if existing is not None and existing.state == SIGNED:
         raise ConflictError(t("checks.err_already_corrected"))
     if existing is not None:
         return _view(session, existing)
@@ -511,10 +607,11 @@ def start_correction(session: Session, check_id: int, reason: str, *, now: datet
         raise ValidationError({"reason": t("checks.err_reason_required")})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": t("checks.err_note_long", max=REASON_MAX)})
-    new = SelfCheck(day=old.day, shift=old.shift, staff_id=old.staff_id, seat=old.seat, gender=old.gender,
-                    corrects_id=old.id, reason=reason, started_at=_now(now), item_count=old.item_count)
-    session.add(new)
-    session.flush()
+    now = _now(now)
+    new = states.create(session, CHECKS, SelfCheck(
+        day=old.day, shift=old.shift, staff_id=old.staff_id, seat=old.seat, gender=old.gender, state=DRAFT,
+        corrects_id=old.id, reason=reason, started_at=now, item_count=old.item_count,
+    ), action="correct", note=reason, now=now)
     for row in _items(session, old.id):
         session.add(SelfCheckItem(
             check_id=new.id, position=row.position, template_id=row.template_id,
@@ -527,14 +624,15 @@ def start_correction(session: Session, check_id: int, reason: str, *, now: datet
     return _view(session, new)
 
 
-def discard_draft(session: Session, check_id: int) -> None:
-    """Throw away a draft (never a signed check)."""
-    check = _editable(session, check_id, None)
-    for row in _items(session, check_id):
-        session.delete(row)
-    session.flush()
-    session.delete(check)
-    session.flush()
+def discard_draft(session: Session, check_id: int, *, version: int | None = None,
+                  now: datetime | None = None) -> None:
+    """Throw away a draft (never a signed check): the "discard" move deletes it; its items go with it."""
+    check = _editable(session, check_id, version)
+    items = _items(session, check_id)
+    states.move(session, CHECKS, check, "discard", expected_version=check.version, now=_now(now),
+                details={"items": [len(items), 0]})
+    for row in items:  # deleted by the database with the check (ON DELETE CASCADE)
+        session.expunge(row)
 
 
 # --- carried over, board ---------------------------------------------------------
@@ -544,7 +642,7 @@ def carried_failures(session: Session, staff_id: int, day: date, shift: str) -> 
     """The failed items of the person's last signed check before this day and shift."""
     rows = session.execute(
         select(SelfCheck)
-        .where(SelfCheck.staff_id == staff_id, SelfCheck.state == "signed", SelfCheck.day <= day,
+        .where(SelfCheck.staff_id == staff_id, SelfCheck.state == SIGNED, SelfCheck.day <= day,
                ~_replaced_clause())
         .order_by(SelfCheck.day.desc(), SelfCheck.id.desc())  # type: ignore[union-attr]
         .limit(12)
@@ -557,7 +655,7 @@ def carried_failures(session: Session, staff_id: int, day: date, shift: str) -> 
     if previous is None:
         return []
     lang = current_language()
-    return [_failed_of(row, previous, lang) for row in _items(session, previous.id) if row.answer == "fail"]
+    return [_failed_of(row, previous, lang) for row in _items(session, previous.id) if row.answer == CheckAnswer.FAIL]
 
 
 def day_board(session: Session, day: date, shift: str | None, *, standing: bool = False) -> list[PersonStatus]:
@@ -584,9 +682,9 @@ def day_board(session: Session, day: date, shift: str | None, *, standing: bool 
             staff_id=staff.id, name=staff.name, gender=staff.gender, seat=seat, seat_label=seat_label(seat),
             shift=row_shift, on_duty=staff.id in on_duty_ids,
         )
-        if standing and check is not None and check.state == "draft" and check.corrects_id is not None:
+        if standing and check is not None and check.state == DRAFT and check.corrects_id is not None:
             old = session.get(SelfCheck, check.corrects_id)
-            if old is not None and old.state == "signed":
+            if old is not None and old.state == SIGNED:
                 status.correction_pending = True
                 check = old
         if check is not None:
@@ -596,13 +694,13 @@ def day_board(session: Session, day: date, shift: str | None, *, standing: bool 
             status.is_correction = check.corrects_id is not None
             status.items = len(items)
             status.answered = sum(1 for i in items if i.answer)
-            status.passed = sum(1 for i in items if i.answer == "pass")
-            status.failed = sum(1 for i in items if i.answer == "fail")
-            status.na = sum(1 for i in items if i.answer == "na")
+            status.passed = sum(1 for i in items if i.answer == CheckAnswer.PASS)
+            status.failed = sum(1 for i in items if i.answer == CheckAnswer.FAIL)
+            status.na = sum(1 for i in items if i.answer == CheckAnswer.NA)
             status.lead_name = _name(session, check.lead_id)
             status.signed_at = _aware(check.signed_at)
-            status.failed_items = [_failed_of(i, check, lang) for i in items if i.answer == "fail"]
-            if check.state == "draft" and check.corrects_id is not None:
+            status.failed_items = [_failed_of(i, check, lang) for i in items if i.answer == CheckAnswer.FAIL]
+            if check.state == DRAFT and check.corrects_id is not None:
                 # the signed record being corrected still stands until the correction is signed
                 old = session.get(SelfCheck, check.corrects_id)
                 if old is not None:
@@ -635,11 +733,11 @@ class Rate:
     na: int = 0
 
     def add(self, answer: str, count: int) -> None:
-        if answer == "pass":
+        if answer == CheckAnswer.PASS:
             self.passed += count
-        elif answer == "fail":
+        elif answer == CheckAnswer.FAIL:
             self.failed += count
-        elif answer == "na":
+        elif answer == CheckAnswer.NA:
             self.na += count
 
     @property
@@ -684,7 +782,7 @@ def _window(today: date, days: int) -> date:
 def person_trends(session: Session, today: date, *, staff_ids: list[int] | None = None) -> list[PersonTrend]:
     """Per person: compliance over the last 7 and 30 days (today included) and a daily series."""
     start30, start7 = _window(today, 30), _window(today, 7)
-    base = [SelfCheck.state == "signed", SelfCheck.day >= start30, SelfCheck.day <= today, ~_replaced_clause()]
+    base = [SelfCheck.state == SIGNED, SelfCheck.day >= start30, SelfCheck.day <= today, ~_replaced_clause()]
     if staff_ids is not None:
         base.append(SelfCheck.staff_id.in_(staff_ids))  # type: ignore[attr-defined]
     answers = session.execute(
@@ -728,7 +826,7 @@ def item_trends(
 ) -> list[ItemTrend]:
     """Per checklist item: compliance over the last 7 and 30 days, for one person or everyone."""
     start30, start7 = _window(today, 30), _window(today, 7)
-    base = [SelfCheck.state == "signed", SelfCheck.day >= start30, SelfCheck.day <= today, ~_replaced_clause()]
+    base = [SelfCheck.state == SIGNED, SelfCheck.day >= start30, SelfCheck.day <= today, ~_replaced_clause()]
     if staff_id is not None:
         base.append(SelfCheck.staff_id == staff_id)
     recent = (SelfCheck.day >= start7).label("recent")
@@ -766,3 +864,48 @@ def item_trends(
         positions[(template_id, item_id)] = position
     out.sort(key=lambda it: order.get((it.template_id, it.item_id), (10_000, positions[(it.template_id, it.item_id)])))
     return out
+
+
+# --- the handover report's self-check section ------------------------------------------------
+
+
+@report.section("checks", order=report.SECTION_ORDER["checks"])
+def report_part(session: Session, window: report.Window) -> report.Contribution:
+    """The shift's self-checks for the handover report, with the flags the next shift must see.
+
+    The board is the standing one: a correction not yet signed leaves the signed record it corrects.
+    """
+    checks = day_board(session, window.day, window.checks_shift, standing=True)
+    label = t("reports.flag_kind_check")
+    flags: list[report.Flag] = []
+    rows = []
+    for person in checks:
+        if not person.on_duty and person.state == "none":
+            continue
+        if person.state != SIGNED:
+            flags.append(report.Flag("check_missing", t("reports.flag_check_missing", name=person.name), label))
+        if person.failed:
+            flags.append(report.Flag("check_failed", tn("reports.flag_check_failed", person.failed,
+                                                        name=person.name), label))
+        if person.is_correction and person.state == SIGNED:
+            flags.append(report.Flag("check_corrected", t("reports.flag_check_corrected", name=person.name), label))
+        if person.correction_pending:
+            flags.append(report.Flag("check_correcting", t("reports.flag_check_correcting", name=person.name), label))
+        state = {SIGNED: t("reports.check_signed"), DRAFT: t("reports.check_draft")}.get(
+            person.state, t("reports.check_none"))
+        if person.is_correction:
+            state += t("reports.check_correction_mark")
+        failed = ";".join(f"{f.text}({f.note})" if f.note else f.text for f in person.failed_items)
+        rows.append([
+            seat_label(person.seat) if person.seat else "—", person.name, state,
+            str(person.passed), str(person.failed), str(person.na), person.lead_name,
+            report.hm(person.signed_at) if person.state == SIGNED else "", failed,
+        ])
+    section = report.Section(
+        "checks", t("reports.section_checks"),
+        [t("reports.col_seat"), t("reports.col_name"), t("reports.col_check_state"), t("reports.col_passed"),
+         t("reports.col_failed"), t("reports.col_na"), t("reports.col_lead"), t("reports.col_signed_at"),
+         t("reports.col_failed_items")],
+        rows, empty=t("reports.checks_none"),
+    )
+    return report.Contribution(sections=[section], flags=flags, facts={"checks": checks})

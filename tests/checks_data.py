@@ -9,7 +9,7 @@ from sqlmodel import Session
 from frontdesk.models import RosterEntry, Staff
 from frontdesk.roster import set_pin
 
-LEAD_PIN = "2468"
+LEAD_PIN = "246813"
 # name, gender, seat (standing order 左2, 右2, 左1, 右1)
 TEAM = [("王芳", "F", "L2"), ("李強", "M", "R2"), ("陳靜", "F", "L1"), ("張偉", "M", "R1")]
 

@@ -73,3 +73,9 @@ def pg_engine(pg_url):
     eng = open_database(pg_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_engine(request):
+    """The test runs twice: on a migrated SQLite file and on PostgreSQL (skipped without a server)."""
+    return request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")

@@ -26,7 +26,7 @@ def seed_demo(ctx: click.Context, db: str | None, force: bool, rng_seed: int | N
     """Fill a database with realistic demo data for trying the desk.
 
     Adds a desk of 4 to 6 staff (men and women, one shift lead with the PIN
-    1234) seated in the four seats today and yesterday, and about 200 units in
+    123456) seated in the four seats today and yesterday, and about 200 units in
     several buildings (3-2-1101) with owners, family members and tenants with
     Chinese names and mobile numbers, some VIP or familiar.
 

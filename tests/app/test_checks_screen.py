@@ -100,9 +100,9 @@ async def test_a_lead_checks_two_people_by_keyboard(db_url):
         await keys(*LEAD_PIN, "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ChecksScreen)
-        # Enter, 30 answers, S, four PIN digits, Enter: 37 keys when all pass; a fail adds
+        # Enter, 30 answers, S, six PIN digits, Enter: 39 keys when all pass; a fail adds
         # the Enter that confirms its note (and the note's own characters)
-        assert keys.count == 38
+        assert keys.count == 40
         assert "王芳 的自檢已由 劉主管 簽核" in screen_text(app)
 
         # the cursor moved on to 李強 (右2): 31 items, one not applicable, back once to change an answer

@@ -222,22 +222,22 @@ async def test_set_pin_twice_and_mismatch(db_url):
         await pilot.press("p")  # 王麗, the first row
         await settle(app, pilot)
         assert isinstance(app.screen, PinScreen)
-        await pilot.press(*"2468", "enter", *"2469", "enter")
+        await pilot.press(*"246813", "enter", *"246913", "enter")
         await settle(app, pilot)
         assert "不一樣" in str(app.screen.query_one("#err-pin_again").render())
         app.screen.query_one("#field-pin", Input).value = "12"
         app.screen.query_one("#field-pin_again", Input).value = "12"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "4 到 8 位數字" in str(app.screen.query_one("#err-pin").render())
-        app.screen.query_one("#field-pin", Input).value = "2468"
-        app.screen.query_one("#field-pin_again", Input).value = "2468"
+        assert "6 到 8 位數字" in str(app.screen.query_one("#err-pin").render())
+        app.screen.query_one("#field-pin", Input).value = "246813"
+        app.screen.query_one("#field-pin_again", Input).value = "246813"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, RosterScreen) and "已設" in screen_text(app)
     engine = open_database(db_url)
     with session_scope(engine) as s:
-        assert roster.verify_pin(s, ids["王麗"], "2468")
+        assert roster.verify_pin(s, ids["王麗"], "246813")
     engine.dispose()
 
 
@@ -275,7 +275,7 @@ async def test_once_a_lead_has_a_pin_changes_need_it(db_url):
     ids = make_team(db_url)
     engine = open_database(db_url)
     with session_scope(engine) as s:
-        roster.set_pin(s, ids["王麗"], "2468")
+        roster.set_pin(s, ids["王麗"], "246813")
     engine.dispose()
     app = create_app(db_url)
     async with app.run_test(size=(140, 45)) as pilot:
@@ -287,7 +287,7 @@ async def test_once_a_lead_has_a_pin_changes_need_it(db_url):
         await settle(app, pilot)
         assert "密碼錯誤,還可再試 2 次" in screen_text(app)
         assert seated(db_url) == {}  # nothing changed
-        await pilot.press(*"2468", "enter")
+        await pilot.press(*"246813", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, RosterScreen)
         assert list(seated(db_url)) == ["L2"]
@@ -301,7 +301,7 @@ async def test_escape_from_the_lead_pin_changes_nothing(db_url):
     ids = make_team(db_url)
     engine = open_database(db_url)
     with session_scope(engine) as s:
-        roster.set_pin(s, ids["王麗"], "2468")
+        roster.set_pin(s, ids["王麗"], "246813")
     engine.dispose()
     app = create_app(db_url)
     async with app.run_test(size=(140, 45)) as pilot:

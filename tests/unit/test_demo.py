@@ -211,3 +211,21 @@ def test_refusal_counts_people_under_a_name_that_covers_residents(seeded):
             seed_demo(s, day=DAY)
     people = summary.owners + summary.residents  # the summary said owners and residents apart
     assert f"業主及住戶 {people} 位" in str(err.value)
+
+
+def test_the_demo_pin_follows_the_pin_rule_and_the_help_names_it():
+    assert roster.PIN_RE.match(DEMO_LEAD_PIN) and len(DEMO_LEAD_PIN) >= roster.PIN_MIN
+    result = CliRunner().invoke(main, ["seed-demo", "--help"])
+    assert result.exit_code == 0 and DEMO_LEAD_PIN in result.output
+
+
+def test_the_demo_is_one_history_row(seeded):
+    from frontdesk.core.history import changes_of, entries
+
+    engine, summary = seeded
+    with Session(engine) as s:
+        (row,) = entries(s)
+    assert (row.record_type, row.action, row.actor) == ("demo", "seed_demo", "seed-demo")
+    counts = changes_of(row)["rows"]
+    assert counts["unit.create"] == summary.units and counts["staff.create"] == summary.staff
+    assert counts["owner.create"] == summary.owners + summary.residents

@@ -803,3 +803,150 @@ def test_covering_lists_colleagues_on_duty_for_a_category_whatever_their_state(e
     assert dq.covering(d, "L2", "repair") == ["R2"]
     assert dq.covering(d, "L2", "nonsense") == []
     assert dq.covering(d, "R2", "inquiry") == ["L2"]
+
+
+# --- the state mechanism and the history ------------------------------------------------------
+
+
+def _history(engine, record_type="encounter"):
+    from frontdesk.core.history import entries
+
+    with Session(engine) as s:
+        return [(h.record_id, h.action, h.from_state, h.to_state, h.actor) for h in entries(s, record_type=record_type)]
+
+
+def test_every_encounter_change_leaves_a_history_row(engine, team):
+    from frontdesk.core.history import acting_as, changes_of, entries
+
+    owner = add_owner(engine)
+    with acting_as("王芳"):
+        first = act(engine, dq.arrive, now=T0).greeting.party_id  # 左2 stands
+        act(engine, dq.set_owner, first, owner, now=at(1))
+        act(engine, dq.handoff, "L2", "R2", category="repair", reason="報修歸右2", now=at(2))
+        act(engine, dq.finish, "R2", category="repair", outcome="work_order", now=at(3))
+        direct = act(engine, dq.direct, "L1", guest_type="vip", now=at(4)).greeting.party_id
+        for i in range(3):
+            act(engine, dq.arrive, now=at(5, i))
+        waiting = act(engine, dq.arrive, now=at(6)).greeting.party_id
+        gone = act(engine, dq.arrive, now=at(6, 5)).greeting.party_id
+        act(engine, dq.finish, "L1", category="inquiry", outcome="answered", now=at(7))
+        act(engine, dq.take_waiting, seat="L1", now=at(7))
+        act(engine, dq.cancel_waiting, gone, now=at(8))
+    rows = _history(engine)
+    assert [r for r in rows if r[0] == first] == [
+        (first, "arrive", "", "open", "王芳"),
+        (first, "set_owner", "open", "open", "王芳"),
+        (first, "handoff", "open", "open", "王芳"),
+        (first, "finish", "open", "closed", "王芳"),
+    ]
+    assert [r[1:4] for r in rows if r[0] == direct] == [("direct", "", "open"), ("finish", "open", "closed")]
+    assert [r[1:4] for r in rows if r[0] == waiting] == [("arrive", "", "waiting"), ("take", "waiting", "open")]
+    assert [r[1:4] for r in rows if r[0] == gone] == [("arrive", "", "waiting"), ("leave", "waiting", "closed")]
+    with Session(engine) as s:
+        handed = next(h for h in entries(s, record_type="encounter", record_id=first) if h.action == "handoff")
+        assert handed.note == "報修歸右2"
+        assert changes_of(handed)["seat"] == ["L2", "R2"] and changes_of(handed)["handoff_count"] == [0, 1]
+
+
+def test_leftovers_and_a_persons_own_state_leave_history(engine):
+    opened, waiting, _owner = _yesterday_left_open(engine)
+    act(engine, dq.close_leftover, opened, category="inquiry", outcome="answered", now=at(1))
+    act(engine, dq.close_leftover, waiting, outcome="left", now=at(2))
+    rows = _history(engine)
+    assert [r[1:4] for r in rows if r[0] == opened][-1] == ("close_late", "open", "closed")
+    assert [r[1:4] for r in rows if r[0] == waiting][-1] == ("close_late", "waiting", "closed")
+    act(engine, dq.set_state, "R2", "away", note="午飯", now=at(3))
+    act(engine, dq.set_state, "R2", "free", now=at(4))
+    assert [r[1] for r in _history(engine, "staff_status")] == ["create", "set_state"]
+
+
+def test_a_refused_action_writes_no_history(engine, team):
+    act(engine, dq.arrive, now=T0)
+    before = _history(engine)
+    for fn, args, kw in [(dq.finish, ("L1",), {"category": "inquiry", "outcome": "answered"}),
+                         (dq.handoff, ("L2", "L2"), {"category": "repair"}),
+                         (dq.take_waiting, (), {}),
+                         (dq.cancel_waiting, (999,), {})]:
+        with pytest.raises(ValidationError):
+            act(engine, fn, *args, now=at(1), **kw)
+    seen = desk(engine).version
+    act(engine, dq.arrive, now=at(2), expected_version=seen)
+    with pytest.raises(ConflictError):
+        act(engine, dq.arrive, now=at(2), expected_version=seen)
+    after = _history(engine)
+    assert after[:len(before)] == before and [r[1] for r in after[len(before):]] == ["arrive"]  # only the one that went through
+
+
+def test_the_machine_refuses_what_the_rules_do_not_allow_even_past_the_desk_checks(engine, team):
+    from frontdesk.core import states
+
+    party = act(engine, dq.arrive, now=T0).greeting.party_id
+    act(engine, dq.finish, "L2", category="inquiry", outcome="answered", now=at(1))
+    with session_scope(engine) as s:
+        enc = s.get(Encounter, party)
+        with pytest.raises(ValidationError) as err:
+            states.move(s, dq.ENCOUNTERS, enc, "handoff", expected_version=enc.version)
+    assert "已結束" in str(err.value) and "轉交" in str(err.value)
+
+
+# --- one name, one rounding -----------------------------------------------------------------
+
+
+def test_a_party_is_named_one_way_everywhere(engine, team):
+    assert dq.party_name("王小明", "王先生", "owner") == "王小明"  # the owner's name when known
+    assert dq.party_name("", "穿藍衣的先生", "visitor") == "穿藍衣的先生"  # else the label typed
+    assert dq.party_name("", "", "vip") == "貴賓"  # else the guest type
+    fill_desk(engine)
+    labelled = act(engine, dq.arrive, label="快遞員", guest_type="visitor", now=at(1))
+    assert labelled.greeting.who == "快遞員" and "快遞員" in labelled.message
+    assert desk(engine, at(1)).waiting[0].who == "快遞員"
+    assert "快遞員" in act(engine, dq.cancel_waiting, labelled.greeting.party_id, now=at(2)).message
+    owner = add_owner(engine, "李美華", "F")
+    act(engine, dq.finish, "L2", category="inquiry", outcome="answered", now=at(3))
+    named = act(engine, dq.arrive, owner_id=owner, label="李太太", now=at(4))
+    assert named.greeting.who == "李美華" and desk(engine, at(4)).seats["L2"].party.who == "李美華"
+
+
+def test_a_duration_is_rounded_to_the_nearest_second():
+    assert dq.format_duration(59.4) == "0:59" and dq.format_duration(59.5) == "1:00"
+    assert dq.format_duration(3599.5) == "1:00:00" and dq.format_duration(0.4) == "0:00"
+    assert dq.format_duration(-3) == "0:00" and dq.format_duration(None) == "—"
+
+
+# --- who an encounter counts for -------------------------------------------------------------
+
+
+def test_after_a_hand_off_the_encounter_counts_for_who_finished_it_and_the_greeter_keeps_the_hand_off(engine, team):
+    act(engine, dq.arrive, now=T0)  # 王芳 at 左2 stands and greets
+    act(engine, dq.handoff, "L2", "L1", category="complaint", reason="投訴", now=at(1))  # 張偉 takes it over
+    act(engine, dq.handoff, "L1", "R2", category="repair", now=at(2))  # and passes it on to 李娜
+    act(engine, dq.finish, "R2", category="repair", outcome="work_order", now=at(5))
+    f = desk(engine, at(6)).figures
+    seats = {s.seat: s for s in f.seats}
+    assert f.per_seat == {"L2": 0, "R2": 1, "L1": 0, "R1": 0} and f.served == 1
+    assert (seats["L2"].greeted, seats["L2"].handoffs) == (1, 1)
+    assert (seats["L1"].greeted, seats["L1"].handoffs) == (0, 1)
+    assert (seats["R2"].served, seats["R2"].greeted, seats["R2"].staff) == (1, 0, "李娜")
+    assert f.handoffs == 2 and f.avg_service == 300
+    assert seats["R1"].staff == "陳靜"  # no one served there: the person on the roster
+
+
+def test_f2_and_the_report_use_the_same_figures(engine, team):
+    from frontdesk import report as rp
+    from frontdesk.shifts import resolve_shift
+
+    fill_desk(engine)
+    act(engine, dq.arrive, now=at(1))
+    act(engine, dq.finish, "R2", category="inquiry", outcome="answered", now=at(2, 30))
+    act(engine, dq.take_waiting, seat="R2", now=at(3, 0.5))
+    act(engine, dq.finish, "L1", category="complaint", outcome="complaint", now=at(4, 10))
+    with session_scope(engine) as s:
+        f2 = dq.figures(s, DAY)
+        shift = rp.gather(s, DAY, resolve_shift("all"), now=at(5))
+        window = rp.make_window(DAY, resolve_shift("all"))
+        same = dq.encounter_figures(s, start=window.start, end=window.end)
+    assert tuple(shift.seats) == f2.seats == same.seats
+    assert (shift.waiting, shift.left, shift.open_now) == (f2.waiting, f2.left, f2.open)
+    total = shift.section("encounters").rows[-1]
+    assert total == ["合計", "", str(f2.served), dq.format_duration(f2.avg_wait), dq.format_duration(f2.max_wait),
+                     dq.format_duration(f2.avg_service), dq.format_duration(f2.max_service), str(f2.handoffs)]

@@ -362,3 +362,33 @@ def test_a_name_typed_in_the_other_script_is_found(engine):
         assert names("欧阳") == ["歐陽娜娜"]
         assert names("刘先生") == ["劉德華"]
         assert names("刘女士") == []
+
+
+# --- history ---------------------------------------------------------------------------
+
+
+def test_owner_and_unit_edits_leave_masked_history_from_one_place(engine):
+    from frontdesk.core.history import acting_as, changes_of, entries
+
+    with acting_as("李文"):
+        ids = seed(engine)
+        with session_scope(engine) as s:
+            read = owners.get_owner(s, ids["wxm"]).version
+            owners.update_owner(s, ids["wxm"], read, OwnerForm(
+                name="王小明", gender="M", phone="13900001111", notes="身份證 110105194912310021",
+                units="3-2-1101"))
+    with pytest.raises(ConflictError), session_scope(engine) as s:
+        owners.update_owner(s, ids["wxm"], read, OwnerForm(name="王大明", gender="M"))
+    with Session(engine) as s:
+        rows = entries(s, record_type="owner", record_id=ids["wxm"])
+        units = entries(s, record_type="unit")
+        links = entries(s, record_type="occupancy")
+    assert [r.action for r in rows] == ["create", "update"] and {r.actor for r in rows} == {"李文"}
+    change = changes_of(rows[1])
+    assert change["phone"] == ["*********5678", "*********1111"]
+    assert change["notes"] == ["", "身份證 110105********0021"]
+    assert "version" not in change and "phone_tail" not in change
+    assert len(units) == 4 and {r.action for r in units} == {"create"}
+    assert [r.action for r in links].count("delete") == 1  # 5-1-202 was dropped from his units
+    everything = " ".join(r.changes for r in rows + units + links)
+    assert "110105194912310021" not in everything and "13900001111" not in everything

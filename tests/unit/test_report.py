@@ -289,3 +289,33 @@ def test_an_unsigned_correction_leaves_the_signed_record_in_the_report(engine, s
     md = rp.render_markdown(report)
     line = next(x for x in md.splitlines() if "| 王芳 |" in x and "簽核" in x)
     assert "已簽核" in line and "劉主管" in line
+
+
+def test_the_hand_off_table_names_who_greeted_and_who_finished(engine, shift_data):
+    section = build(engine).section("handoffs")
+    assert section.columns == ["到達", "來客", "起身接待", "完成接待", "轉交", "原因"]
+    assert section.rows == [["10:00", "貴賓", "左1 陳靜", "右2 李強", "1", "報修歸右2"]]
+    assert "完成它的人" in section.note
+    assert build(engine, "night").section("handoffs").message == "本班沒有轉交。"
+
+
+def test_sections_come_from_the_workflows_in_order(engine, shift_data):
+    assert not hasattr(rp, "PLUGIN_MODULES")
+    assert {"deskqueue", "selfchecks"} <= set(rp.load_workflows()) and "app" not in rp.load_workflows()
+    keys = [s.key for s in build(engine).sections]
+    assert keys == ["encounters", "handoffs", "open", "visitors", "work_orders", "passes", "checks", "flags"]
+
+    @rp.section("parcels", order=55)
+    def parcels(session, window):
+        return rp.Contribution([rp.Section("parcels", "代收包裹", ["收件人"], [["王小明"]])],
+                               flags=[rp.Flag("parcel", "王小明 的包裹未領", "包裹")])
+
+    try:
+        report = build(engine)
+        assert [s.key for s in report.sections][5:8] == ["passes", "parcels", "checks"]
+        flags = report.section("flags").rows
+        assert ["包裹", "王小明 的包裹未領"] in flags
+        assert flags.index(["包裹", "王小明 的包裹未領"]) < len(flags) - 1  # before the self-check flags
+    finally:
+        rp._providers.pop("parcels", None)
+        rp._orders.pop("parcels", None)

@@ -281,7 +281,7 @@ def test_pin_is_hashed_and_verified(engine, team):
         assert not roster.verify_pin(s, sid, "204816")
 
 
-@pytest.mark.parametrize("pin", ["123", "123456789", "12a4", "１２３４５６７８９"])
+@pytest.mark.parametrize("pin", ["123", "1234", "12345", "123456789", "12a4", "12a456", "１２３４５６７８９"])
 def test_bad_pin_refused(engine, team, pin):
     with pytest.raises(ValidationError) as err:
         with session_scope(engine) as s:
@@ -293,8 +293,25 @@ def test_bad_pin_refused(engine, team, pin):
 
 def test_full_width_pin_digits_accepted(engine, team):
     with session_scope(engine) as s:
-        roster.set_pin(s, team["王麗"], "１２３４")
-        assert roster.verify_pin(s, team["王麗"], "1234")
+        roster.set_pin(s, team["王麗"], "１２３４５６")
+        assert roster.verify_pin(s, team["王麗"], "123456")
+
+
+def test_new_pins_need_six_digits_but_an_old_four_digit_pin_still_verifies(engine, team):
+    """The rule changed from 4–8 to 6–8 digits: a PIN stored under the old rule keeps working."""
+    with session_scope(engine) as s:
+        staff = s.get(Staff, team["王麗"])
+        staff.pin_hash = roster._hasher.hash("2468")  # set before the rule changed
+    with session_scope(engine) as s:
+        assert roster.verify_pin(s, team["王麗"], "2468")
+        assert not roster.verify_pin(s, team["王麗"], "2469")
+    with pytest.raises(ValidationError) as err, session_scope(engine) as s:
+        roster.set_pin(s, team["王麗"], "2468")  # but it cannot be chosen again
+    assert "6 到 8" in err.value.errors["pin"]
+    for pin in ("246813", "24681357"):
+        with session_scope(engine) as s:
+            roster.set_pin(s, team["王麗"], pin)
+            assert roster.verify_pin(s, team["王麗"], pin)
 
 
 # --- PostgreSQL -----------------------------------------------------------------
@@ -362,3 +379,31 @@ def test_someone_serving_cannot_be_made_inactive(engine, team):
     assert "劉洋" in err.value.errors["active"]
     with Session(engine) as s:
         assert roster.get_staff(s, team["劉洋"]).active and roster.seat_of(s, today, team["劉洋"]) == "R2"
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+def test_staff_roster_and_pin_changes_leave_history(engine, team):
+    from frontdesk.core.history import acting_as, changes_of, entries
+
+    with acting_as("王麗"), session_scope(engine) as s:
+        staff = roster.get_staff(s, team["陳靜"])
+        roster.update_staff(s, staff.id, staff.version, StaffForm(name="陳靜怡", gender="F", duties="inquiry"))
+        roster.set_seat(s, DAY, "L2", team["陳靜"])
+        roster.set_seat(s, DAY, "R2", team["張偉"])
+        roster.copy_roster(s, DAY, DAY + timedelta(days=1))
+        roster.remove_from_roster(s, DAY, team["張偉"])
+        roster.set_pin(s, team["王麗"], "246813")
+    with Session(engine) as s:
+        staff_rows = entries(s, record_type="staff", record_id=team["陳靜"])
+        seats = entries(s, record_type="roster_entry")
+        pins = entries(s, record_type="staff", record_id=team["王麗"])
+    assert [r.action for r in staff_rows] == ["create", "update"]
+    assert changes_of(staff_rows[1])["name"] == ["陳靜", "陳靜怡"] and staff_rows[1].actor == "王麗"
+    assert [r.action for r in seats] == ["create", "create", "create", "create", "delete"]
+    assert changes_of(pins[-1]) == {"pin_hash": ["", "******"]}
+    with pytest.raises(ConflictError), session_scope(engine) as s:  # a stale version: nothing written
+        roster.update_staff(s, team["陳靜"], 1, StaffForm(name="陳靜", gender="F"))
+    with Session(engine) as s:
+        assert len(entries(s, record_type="staff", record_id=team["陳靜"])) == 2

@@ -415,3 +415,59 @@ def test_verify_lead_for_the_leads_own_work(session, desk):
     receptionist = desk["王芳"]
     with pytest.raises(ValidationError, match="不是在職的領班"):
         sc.verify_lead(session, receptionist.id, LEAD_PIN)
+
+
+# --- the state mechanism and the history ------------------------------------------------------
+
+
+def _check_history(session, check_id):
+    from frontdesk.core.history import entries
+
+    return [(h.action, h.from_state, h.to_state, h.actor) for h in entries(session, record_type="self_check",
+                                                                          record_id=check_id)]
+
+
+def test_every_change_of_a_check_leaves_a_history_row(session, desk):
+    from frontdesk.core.history import acting_as, changes_of, entries
+
+    with acting_as("劉主管"):
+        view = sc.start_check(session, desk["王芳"].id, DAY, SHIFT)
+        view = sc.save_answers(session, view.id, {1: ("pass", ""), 2: ("fail", "證件 110105194912310021 外露")},
+                               version=view.version)
+        sc.save_answers(session, view.id, {1: ("pass", "")})  # nothing changed: no move, no row
+        signed = sc.sign_check(session, view.id, desk["劉主管"].id, LEAD_PIN, answers=all_pass(view) | {
+            2: ("fail", "證件 110105194912310021 外露")})
+        session.commit()
+        fix = sc.start_correction(session, signed.id, "第 2 項誤判")
+        session.commit()
+        draft = sc.start_check(session, desk["李強"].id, DAY, SHIFT)
+        sc.discard_draft(session, draft.id)
+        session.commit()
+    assert _check_history(session, view.id) == [
+        ("start", "", "draft", "劉主管"), ("answer", "draft", "draft", "劉主管"),
+        ("answer", "draft", "draft", "劉主管"), ("sign", "draft", "signed", "劉主管"),
+    ]
+    rows = entries(session, record_type="self_check", record_id=view.id)
+    first = changes_of(rows[1])
+    assert first["item.1"] == [["", ""], ["pass", ""]]
+    assert first["item.2"] == [["", ""], ["fail", "證件 110105********0021 外露"]]
+    assert changes_of(rows[3])["state"] == ["draft", "signed"] and changes_of(rows[3])["pass_count"] == [0, 29]
+    assert "110105194912310021" not in " ".join(r.changes for r in rows)
+    (correction,) = entries(session, record_type="self_check", record_id=fix.id)
+    assert (correction.action, correction.note) == ("correct", "第 2 項誤判")
+    assert changes_of(correction)["corrects_id"] == [None, view.id]
+    assert _check_history(session, draft.id) == [("start", "", "draft", "劉主管"), ("discard", "draft", "", "劉主管")]
+    assert session.get(SelfCheck, draft.id) is None
+    assert session.execute(select(func.count()).select_from(SelfCheckItem)
+                           .where(SelfCheckItem.check_id == draft.id)).scalar_one() == 0
+
+
+def test_a_refused_signature_leaves_the_check_and_its_history_as_they_were(session, desk):
+    view = sc.start_check(session, desk["王芳"].id, DAY, SHIFT)
+    session.commit()
+    for pin, answers in (("000000", all_pass(view)), (LEAD_PIN, {1: ("pass", "")})):
+        with pytest.raises(ValidationError):
+            sc.sign_check(session, view.id, desk["劉主管"].id, pin, answers=answers)
+        session.rollback()
+    assert [a for a, *_ in _check_history(session, view.id)] == ["start"]
+    assert sc.get_check(session, view.id).version == view.version
