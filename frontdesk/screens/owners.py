@@ -144,7 +144,7 @@ class OwnersScreen(DeskScreen):
     def on_paged_list_loaded(self, event: PagedList.Loaded) -> None:
         event.stop()
         if not event.first:
-            self._update_status(owners.classify(self.table.query)[0])
+            self._update_status(owners.classify(self.table.search_query)[0])
             return
         kind, empty_unit = event.page.info
         self._update_status(kind)
@@ -161,7 +161,7 @@ class OwnersScreen(DeskScreen):
             self.say(t("owners.status.short_digits"))
             return
         if kind == "none" or (not table.items and kind != "all"):
-            self.say(t("owners.status.nothing", query=table.query.strip()))
+            self.say(t("owners.status.nothing", query=table.search_query.strip()))
             return
         kinds = {
             "all": t("owners.kind.all"),

@@ -59,7 +59,7 @@ class PagedList(RowList):
         self._row_key = key
         self._row_cells = cells
         self.page_size = page_size or self.PAGE_SIZE
-        self.query = ""
+        self.search_query = ""  # (not "query": that is DOMNode.query)
         self.items: dict[str, Any] = {}  # row key → row, for every row read
         self.has_more = False
         self.started = False  # a first page has been asked for
@@ -68,7 +68,7 @@ class PagedList(RowList):
     # --- reading ------------------------------------------------------------------------
     def load(self, query: str, *, keep_cursor: bool = False) -> None:
         """Read the first page for ``query`` (with ``keep_cursor``, enough rows to keep the cursor where it is)."""
-        self.query = query
+        self.search_query = query
         self.started = True
         self._loading_more = False
         keep = self.cursor_row if keep_cursor else 0
@@ -82,7 +82,7 @@ class PagedList(RowList):
         if not self.has_more or self._loading_more:
             return
         self._loading_more = True
-        query, offset, limit, fetch = self.query, len(self.items), self.page_size, self._fetch_page
+        query, offset, limit, fetch = self.search_query, len(self.items), self.page_size, self._fetch_page
         self.app.run_db(lambda s: fetch(s, query, limit, offset), lambda page: self.show_page(page, limit, 0, False),
                         node=self, key="page")
 
