@@ -171,7 +171,8 @@ class ChecksScreen(DayShiftKeys, DeskScreen):
     # --- the board -------------------------------------------------------------------
     def reload(self) -> None:
         day, shift = self.day, self.shift.code
-        self.app.run_db(lambda s: load_board(s, day, shift), self._show_board, node=self, key="checks.board")
+        self.app.run_db(lambda s: load_board(s, day, shift), self._show_board, node=self, key="checks.board",
+                        on_error=self.say_refusal)
 
     def _state_cell(self, p: sc.PersonStatus) -> Text:
         if p.state == "signed":

@@ -141,7 +141,8 @@ class QueueScreen(DeskScreen):
     # --- loading and drawing -------------------------------------------------
     def reload(self) -> None:
         now = clock.now()
-        self.app.run_db(lambda s: deskqueue.snapshot(s, now=now), self._show, node=self, key="queue.desk")
+        self.app.run_db(lambda s: deskqueue.snapshot(s, now=now), self._show, node=self, key="queue.desk",
+                        on_error=self.say_refusal)
 
     def _poll(self) -> None:
         if self.is_current:

@@ -104,7 +104,7 @@ class ReportsScreen(DayShiftKeys, DeskScreen):
             self.report = report
             self.query_one("#reports-content", Static).update(render_report(report))
 
-        self.app.run_db(self._gather, show, node=self, key="reports.report")
+        self.app.run_db(self._gather, show, node=self, key="reports.report", on_error=self.say_refusal)
 
     def action_reload(self) -> None:
         self.reload()

@@ -166,7 +166,8 @@ class RosterScreen(DeskScreen):
     # --- loading -------------------------------------------------------------
     def reload(self) -> None:
         day, show_inactive = self.day, self.show_inactive
-        self.app.run_db(lambda s: load_view(s, day, show_inactive), self._show, node=self, key="roster.view")
+        self.app.run_db(lambda s: load_view(s, day, show_inactive), self._show, node=self, key="roster.view",
+                        on_error=self.say_refusal)
 
     def _show(self, view: RosterView) -> None:
         self.view = view

@@ -65,7 +65,8 @@ class DeskScreen(TranslatedBindings, Screen):
     Subclasses set ``TITLE_KEY`` and implement :meth:`compose_body`; a body that
     yields a :class:`~frontdesk.widgets.status.StatusLine` gets :meth:`say`. A
     refusal from the domain (``app.run_db`` sends it to :meth:`show_domain_error`)
-    is said there, and the screen reads its data again (:meth:`reload`).
+    is said there, and the screen reads its data again (:meth:`reload`); ``reload``
+    itself passes ``on_error=self.say_refusal``.
     """
 
     DEFAULT_CSS = """
@@ -105,6 +106,10 @@ class DeskScreen(TranslatedBindings, Screen):
         """A refusal from the domain: said on the status line, and the screen shows what is true now."""
         self.say(str(exc), error=True)
         self.reload()
+
+    def say_refusal(self, exc: BaseException) -> None:
+        """A refusal of the screen's own read: said, not read again (that would only be refused again)."""
+        self.say(str(exc), error=True)
 
     def reload(self) -> None:
         """Read the screen's data again (screens with data override it)."""

@@ -19,6 +19,8 @@ from typing import Any
 from sqlmodel import Session
 from textual.message import Message
 
+from frontdesk.core.text import shown
+
 from frontdesk.widgets.row_list import CellType, RowList
 
 
@@ -103,6 +105,14 @@ class PagedList(RowList):
         if first and keep_row and self.row_count:
             self.move_cursor(row=min(keep_row, self.row_count - 1), scroll=True)
         self.post_message(self.Loaded(self, page, first))
+
+    def show_domain_error(self, exc: BaseException) -> None:
+        """A read refused by the domain: said on the screen's status line (not read again)."""
+        say = getattr(self.screen, "say", None)
+        if say is not None:
+            say(str(exc), error=True)
+        else:
+            self.app.notify(shown(str(exc)), severity="error", markup=False)
 
     # --- where the cursor is ----------------------------------------------------------------
     def current(self) -> Any | None:

@@ -236,3 +236,26 @@ async def test_the_busy_lock_refuses_a_second_call_and_is_released_however_it_en
         app.run_db(refuse, probe.got, node=probe, lock=lock)
         await settle(app, pilot)
         assert not lock.held and len(probe.refusals) == 1
+
+
+async def test_a_refused_read_is_said_once_and_not_read_again(db_url, monkeypatch):
+    """A screen reads again after a refused action, but a refused read is only said (no loop of reads)."""
+    from frontdesk import deskqueue
+    from frontdesk.screens.queue import QueueScreen
+
+    monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
+    calls = []
+
+    def refused_snapshot(session, **kwargs):
+        calls.append(kwargs)
+        raise NotFoundError("這一天的接待狀態找不到")
+
+    app = create_app(db_url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(deskqueue, "snapshot", refused_snapshot)
+        app.screen.reload()
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert len(calls) == 1
+        assert "這一天的接待狀態找不到" in screen_text(app) and not isinstance(app.screen, MessageDialog)
