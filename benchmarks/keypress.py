@@ -32,6 +32,8 @@ from frontdesk.app import create_app  # noqa: E402
 from frontdesk.core.db import open_database, session_scope  # noqa: E402
 from frontdesk.demo import seed_demo  # noqa: E402
 from frontdesk.models import SEAT_CODES, Encounter, Staff  # noqa: E402
+from frontdesk.screens.owners import OwnersTable  # noqa: E402
+from frontdesk.widgets import compat  # noqa: E402
 from owners_search import build  # noqa: E402
 
 FRAME_MS = 1000 / 60
@@ -83,15 +85,12 @@ class Stopwatch:
     def __init__(self, app) -> None:
         self.app = app
         self.painted = asyncio.Event()
-        original = app._display
-
-        def display(screen, renderable) -> None:
-            original(screen, renderable)
+        def painted(_screen, renderable) -> None:
             if renderable is not None and hasattr(renderable, "render_segments"):
                 renderable.render_segments(app.console)
                 self.painted.set()
 
-        app._display = display
+        compat.after_display(app, painted)
 
     async def key(self, key: str, *, timeout: float = 5.0) -> float:
         from textual import events
@@ -100,7 +99,7 @@ class Stopwatch:
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(self.app)
         start = time.perf_counter()
-        self.app._driver.send_message(event)
+        compat.send_to_driver(self.app, event)
         await asyncio.wait_for(self.painted.wait(), timeout)
         return (time.perf_counter() - start) * 1000
 
@@ -130,16 +129,16 @@ async def drive(db: str, presses: int) -> list[tuple[str, float, float, float, i
         # (timed to the first frame painted after the screen took the worker's rows).
         await pilot.press("f6")
         await settle()
-        screen = app.screen
+        table = app.screen.query_one(OwnersTable)
         shown = asyncio.Event()
-        show_results = screen._show_results
+        show_page = table.show_page
 
         def on_results(*args, **kwargs):
-            show_results(*args, **kwargs)
+            show_page(*args, **kwargs)
             watch.painted.clear()
             shown.set()
 
-        screen._show_results = on_results
+        table.show_page = on_results
         typing, to_results = [], []
         words = ["wxm", "wang", "5678", "zhang", "12-3", "lxm"]
         for i in range(presses):
@@ -154,7 +153,7 @@ async def drive(db: str, presses: int) -> list[tuple[str, float, float, float, i
                 await asyncio.wait_for(watch.painted.wait(), 5)
                 to_results.append((time.perf_counter() - start) * 1000)
                 await settle()
-        screen._show_results = show_results
+        table.show_page = show_page
         results.append(summary("F6 type a character", typing))
         results.append(summary("F6 key to results painted", to_results))
 

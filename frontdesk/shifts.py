@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from frontdesk.core import clock
 from frontdesk.core.i18n import t
 
 WHOLE_DAY = "all"
@@ -103,7 +104,7 @@ def current_shift(now: datetime | None = None, spec: dict | None = None) -> tupl
 
     Between shifts it is the one that ended last (its end-of-shift checks are due).
     """
-    now = (now or datetime.now()).astimezone()
+    now = clock.resolve(now).astimezone()
     shifts = configured_shifts(spec)
     candidates: list[tuple[datetime, date, Shift]] = []
     for day in (now.date() - timedelta(days=1), now.date()):

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from frontdesk.core import i18n
+from frontdesk.core import clock, i18n
 from frontdesk.core.db import make_engine, open_database
 
 
@@ -20,8 +20,10 @@ def _isolated_settings(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("FRONTDESK_DATABASE_URL", raising=False)
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     i18n.set_language("zh-Hant")
+    desk_clock = clock.current()
     yield
     i18n.set_language("zh-Hant")
+    clock.use(desk_clock)  # a test that installed a FixedClock (create_app(clock=…)) leaves none behind
 
 
 @pytest.fixture

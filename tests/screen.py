@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from textual.app import App
 
+from frontdesk.widgets import compat
+
 
 def screen_text(app: App) -> str:
     """The visible text of the current screen, one line per terminal row."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(compat.rendered_lines(app.screen))

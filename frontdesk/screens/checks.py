@@ -13,7 +13,7 @@ answers are saved as a draft as they are given.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -24,12 +24,15 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from frontdesk import selfchecks as sc
-from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.errors import ConflictError
 from frontdesk.core.i18n import t, tn
+from frontdesk.core.text import shown
 from frontdesk.roster import seat_label
-from frontdesk.shifts import Shift, configured_shifts, current_shift
 from frontdesk.widgets.base import DeskScreen
-from frontdesk.widgets.header import WEEKDAY_KEYS
+from frontdesk.widgets.dayshift import DayShiftBar, DayShiftKeys
+from frontdesk.widgets.modal import BusyLock
+from frontdesk.widgets.plain import PlainTable, plain
+from frontdesk.widgets.status import StatusLine
 
 MARKS = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "na": ("–", "dim"), "": ("·", "dim")}
 
@@ -67,24 +70,9 @@ def load_board(session, day: date, shift: str) -> BoardData:
     return BoardData(board=sc.day_board(session, day, shift), leads=sc.leads(session))
 
 
-class ChecksScreen(DeskScreen):
+class ChecksScreen(DayShiftKeys, DeskScreen):
     TITLE_KEY = "checks.title"
-    DEFAULT_CSS = """
-    ChecksScreen #checks-body { height: 1fr; padding: 0 1; }
-    ChecksScreen #checks-head { height: 1; text-style: bold; margin-top: 1; }
-    ChecksScreen #checks-board { height: 1fr; }
-    ChecksScreen #checks-people { height: 1fr; }
-    ChecksScreen #checks-run { height: 1fr; }
-    ChecksScreen #run-person { height: 1; text-style: bold; }
-    ChecksScreen #run-carried { height: auto; max-height: 6; color: $warning; border: round $warning; padding: 0 1; }
-    ChecksScreen #run-section { height: 1; color: $text-muted; margin-top: 1; }
-    ChecksScreen #run-item { height: auto; min-height: 3; border: heavy $primary; padding: 0 1; text-style: bold; }
-    ChecksScreen #run-item.-signed { border: heavy $success; }
-    ChecksScreen #run-items { height: 1fr; margin-top: 1; }
-    ChecksScreen .hint { height: auto; color: $text-muted; }
-    ChecksScreen #checks-status { height: auto; min-height: 1; }
-    ChecksScreen #checks-status.-error { color: $error; }
-    """
+    CSS_PATH = "checks.tcss"
     BINDINGS = [
         # board
         Binding("enter", "open", "checks.key_open", priority=True, id="checks.open"),
@@ -110,46 +98,32 @@ class ChecksScreen(DeskScreen):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.day, self.shift = self._current()
         self.mode = "board"
         self.data: BoardData | None = None
         self.run: sc.CheckView | None = None
         self.answers: dict[int, tuple[str, str]] = {}
         self.pos = 0
         self._version = 0
-        self._seq = 0
-        self._saving = False
-        self._dirty = False
+        self._save_lock = BusyLock()  # one draft save at a time
+        self._dirty = False  # answers given while a save ran: save again after it
         self._signing = False
         self._after_sign: int | None = None
-
-    def _spec(self) -> dict | None:
-        try:
-            return self.app.settings.shifts
-        except Exception:  # noqa: BLE001 - no app yet (constructed in a test)
-            return None
-
-    def _current(self) -> tuple[date, Shift]:
-        try:
-            return current_shift(spec=self._spec())
-        except ValueError:
-            return current_shift()
 
     # --- layout ------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         with Vertical(id="checks-body", classes="screen-body"):
-            yield Static("", id="checks-head")
+            yield DayShiftBar("checks.head", id="checks-head")
             with Vertical(id="checks-board"):
-                yield DataTable(id="checks-people", cursor_type="row", zebra_stripes=True)
-                yield Static(t("checks.board_hint"), classes="hint")
+                yield PlainTable(id="checks-people", cursor_type="row", zebra_stripes=True)
+                yield Static(plain(t("checks.board_hint")), classes="hint")
             with Vertical(id="checks-run"):
                 yield Static("", id="run-person")
                 yield Static("", id="run-carried")
                 yield Static("", id="run-section")
                 yield Static("", id="run-item")
-                yield Static(t("checks.run_hint"), classes="hint", id="run-hint")
-                yield DataTable(id="run-items", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="checks-status")
+                yield Static(plain(t("checks.run_hint")), classes="hint", id="run-hint")
+                yield PlainTable(id="run-items", cursor_type="row", zebra_stripes=True)
+            yield StatusLine(id="checks-status")
 
     def on_mount(self) -> None:
         people = self.query_one("#checks-people", DataTable)
@@ -160,7 +134,6 @@ class ChecksScreen(DeskScreen):
         items = self.query_one("#run-items", DataTable)
         items.can_focus = False
         self.query_one("#checks-run").display = False
-        self._show_head()
         people.focus()
 
     def on_screen_resume(self) -> None:
@@ -172,24 +145,6 @@ class ChecksScreen(DeskScreen):
             self._render_item()
 
     # --- helpers -------------------------------------------------------------------
-    def say(self, message: str, *, error: bool = False) -> None:
-        status = self.query_one("#checks-status", Static)
-        status.set_class(error, "-error")
-        status.update(Text(message))
-
-    def _domain_error(self, exc: BaseException) -> bool:
-        if isinstance(exc, (ValidationError, ConflictError, NotFoundError)):
-            self.say(str(exc), error=True)
-            self.reload()
-            return True
-        return False
-
-    def _show_head(self) -> None:
-        weekday = t("app.weekday." + WEEKDAY_KEYS[self.day.weekday()])
-        self.query_one("#checks-head", Static).update(Text(t(
-            "checks.head", date=self.day.isoformat(), weekday=weekday, shift=self.shift.label(),
-            hours=self.shift.hours())))
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.BOARD_ACTIONS:
             return self.mode == "board"
@@ -215,14 +170,9 @@ class ChecksScreen(DeskScreen):
 
     # --- the board -------------------------------------------------------------------
     def reload(self) -> None:
-        self._seq += 1
-        seq, day, shift = self._seq, self.day, self.shift.code
-
-        def done(data: BoardData) -> None:
-            if seq == self._seq:
-                self._show_board(data)
-
-        self.app.run_db(lambda s: load_board(s, day, shift), done, node=self)
+        day, shift = self.day, self.shift.code
+        self.app.run_db(lambda s: load_board(s, day, shift), self._show_board, node=self, key="checks.board",
+                        on_error=self.say_refusal)
 
     def _state_cell(self, p: sc.PersonStatus) -> Text:
         if p.state == "signed":
@@ -277,12 +227,10 @@ class ChecksScreen(DeskScreen):
         self.say("")
         if person.state == "signed" and person.check_id is not None:
             check_id = person.check_id
-            self.app.run_db(lambda s: sc.get_check(s, check_id), self._open_run, on_error=self._domain_error,
-                            node=self)
+            self.app.run_db(lambda s: sc.get_check(s, check_id), self._open_run, node=self)
             return
         staff_id, day, shift = person.staff_id, self.day, person.shift or self.shift.code
-        self.app.run_db(lambda s: sc.start_check(s, staff_id, day, shift), self._open_run,
-                        on_error=self._domain_error, node=self)
+        self.app.run_db(lambda s: sc.start_check(s, staff_id, day, shift), self._open_run, node=self)
 
     def action_history(self) -> None:
         from frontdesk.screens.checks_history import ChecksHistoryScreen
@@ -302,34 +250,11 @@ class ChecksScreen(DeskScreen):
 
         def reason_given(reason: str | None) -> None:
             if reason:
-                self.app.run_db(lambda s: sc.start_correction(s, check_id, reason), self._open_run,
-                                on_error=self._domain_error, node=self)
+                self.app.run_db(lambda s: sc.start_correction(s, check_id, reason), self._open_run, node=self)
 
         self.app.push_screen(PromptDialog(
             t("checks.correct_title", name=person.name), t("checks.correct_text"), t("checks.correct_reason"),
             t("checks.err_reason_required")), reason_given)
-
-    def action_day(self, step: int) -> None:
-        self.day += timedelta(days=step)
-        self._show_head()
-        self.say("")
-        self.reload()
-
-    def action_next_shift(self) -> None:
-        try:
-            shifts = configured_shifts(self._spec())
-        except ValueError:
-            shifts = configured_shifts()
-        codes = [s.code for s in shifts]
-        index = codes.index(self.shift.code) if self.shift.code in codes else -1
-        self.shift = shifts[(index + 1) % len(shifts)]
-        self._show_head()
-        self.reload()
-
-    def action_now(self) -> None:
-        self.day, self.shift = self._current()
-        self._show_head()
-        self.reload()
 
     def action_reload(self) -> None:
         self.reload()
@@ -346,14 +271,14 @@ class ChecksScreen(DeskScreen):
         if view.carried:
             lines = [tn("checks.carried_title", len(view.carried), date=view.carried[0].day.isoformat())]
             lines += [f"• {c.section}:{c.text}" + (f"({c.note})" if c.note else "") for c in view.carried]
-            carried.update(Text("\n".join(lines)))
+            carried.update(plain("\n".join(lines)))
             carried.display = True
         else:
             carried.display = False
         self._set_mode("run")
         self.query_one("#run-item", Static).set_class(view.signed, "-signed")
         # A signed check is read only: its hint offers what can still be done, not the answer keys.
-        self.query_one("#run-hint", Static).update(t("checks.signed_hint") if view.signed else t("checks.run_hint"))
+        self.query_one("#run-hint", Static).update(plain(t("checks.signed_hint") if view.signed else t("checks.run_hint")))
         if view.signed:
             self.say(t("checks.signed_read_only", lead=view.lead_name,
                        time=f"{view.signed_at.astimezone():%H:%M}" if view.signed_at else ""))
@@ -383,14 +308,14 @@ class ChecksScreen(DeskScreen):
         table.add_column(t("checks.col_answer"), key="answer", width=answer_w)
         table.add_column(t("checks.col_note"), key="note", width=note_w)
         for item in items:
-            table.add_row(str(item.position), Text(item.section), Text(item.text),
+            table.add_row(str(item.position), plain(item.section), plain(item.text),
                           *self._answer_cells(item.position), key=str(item.position), height=None)
 
     def _answer_cells(self, position: int) -> tuple[Text, Text]:
         answer, note = self.answers.get(position, ("", ""))
         mark, style = MARKS.get(answer, MARKS[""])
         return (Text(f"{mark} {answer_label(answer)}", style=style),
-                Text(note, no_wrap=True, overflow="ellipsis"))
+                Text(shown(note), no_wrap=True, overflow="ellipsis"))
 
     def _render_item(self) -> None:
         view = self.run
@@ -402,15 +327,15 @@ class ChecksScreen(DeskScreen):
                    number=self.pos + 1, total=len(view.items), answered=answered)
         if view.corrects_id is not None:
             person += " " + t("checks.run_correction")
-        self.query_one("#run-person", Static).update(Text(person))
-        self.query_one("#run-section", Static).update(Text(item.section))
+        self.query_one("#run-person", Static).update(plain(person))
+        self.query_one("#run-section", Static).update(plain(item.section))
         answer, note = self.answers[item.position]
-        body = Text(f"{item.position}. {item.text}")
+        body = plain(f"{item.position}. {item.text}")
         if answer:
             mark, style = MARKS[answer]
             body.append(f"\n{mark} {answer_label(answer)}", style=style)
             if note:
-                body.append(f"({note})", style=style)
+                body.append(shown(f"({note})"), style=style)
         self.query_one("#run-item", Static).update(body)
         table = self.query_one("#run-items", DataTable)
         if table.row_count > self.pos:
@@ -488,33 +413,29 @@ class ChecksScreen(DeskScreen):
         """
         if self.run is None or self.run.signed:
             return
-        if self._saving:
-            self._dirty = True
-            return
-        self._saving = True
         check_id, answers, version = self.run.id, dict(self.answers), self._version
 
         def done(view: sc.CheckView) -> None:
-            self._saving = False
             if self.run is not None and self.run.id == check_id:
                 self._version = view.version
             if self._dirty:
                 self._dirty = False
                 self._save_draft()
 
-        def failed(exc: BaseException) -> bool:
-            self._saving = False
+        def refused(exc: BaseException) -> None:
             self._dirty = False
             if self._signing or self.run is None or self.run.id != check_id:
-                return True  # signed meanwhile (the signature carries every answer) or left
+                return  # signed meanwhile (the signature carries every answer) or left
+            self.say(str(exc), error=True)
             if isinstance(exc, ConflictError):
-                self.say(str(exc), error=True)
                 self.app.run_db(lambda s: sc.get_check(s, check_id), self._open_run, node=self)
-                return True
-            return self._domain_error(exc)
+            else:
+                self.reload()
 
-        self.app.run_db(lambda s: sc.save_answers(s, check_id, answers, version=version), done, on_error=failed,
-                        node=self, group="checks-save")
+        started = self.app.run_db(lambda s: sc.save_answers(s, check_id, answers, version=version), done,
+                                  node=self, on_error=refused, lock=self._save_lock, group="checks-save")
+        if started is None:
+            self._dirty = True  # a save is running: this one follows it
 
     def action_sign(self) -> None:
         from frontdesk.screens.checks_dialogs import SignDialog

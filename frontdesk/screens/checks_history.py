@@ -15,12 +15,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Sparkline, Static
 
 from frontdesk import selfchecks as sc
 from frontdesk.core.i18n import t, tn
-from frontdesk.widgets.base import translate_bindings
+from frontdesk.widgets.modal import Modal
+from frontdesk.widgets.plain import PlainTable, plain
 
 TEAM = "team"
 
@@ -52,47 +52,28 @@ def rate_cell(rate: sc.Rate) -> Text:
     return Text(rate.percent(), style=style, justify="right")
 
 
-class ChecksHistoryScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    ChecksHistoryScreen { align: center middle; }
-    ChecksHistoryScreen > Vertical {
-        width: 96%; height: 94%; border: thick $primary; background: $surface; padding: 0 1;
-    }
-    ChecksHistoryScreen #history-title { text-style: bold; height: 1; }
-    ChecksHistoryScreen #history-top { height: 12; }
-    ChecksHistoryScreen #history-people { width: auto; max-width: 75%; height: 100%; }
-    ChecksHistoryScreen #history-chart { width: 1fr; min-width: 24; height: 100%; padding: 0 1; }
-    ChecksHistoryScreen #history-spark { height: 6; margin-top: 1; }
-    ChecksHistoryScreen #history-spark-caption { height: auto; color: $text-muted; }
-    ChecksHistoryScreen #history-items-title { height: 1; margin-top: 1; text-style: bold; }
-    ChecksHistoryScreen #history-items { height: 1fr; }
-    ChecksHistoryScreen .muted { color: $text-muted; }
-    """
+class ChecksHistoryScreen(Modal[None]):
+    CSS_PATH = "checks.tcss"
     BINDINGS = [
         Binding("escape,h", "close", "checks.key_back", id="checks.history_close"),
         Binding("tab", "switch_table", "checks.key_switch_table", id="checks.history_switch"),
     ]
 
     def __init__(self, today: date, staff_ids: list[int], selected: int | None = None) -> None:
-        super().__init__()
-        translate_bindings(self)
+        super().__init__(t("checks.history_title", date=today.isoformat()), hint=t("checks.history_hint"))
         self.today = today
         self.staff_ids = staff_ids
         self.selected: int | None = selected
         self.data: HistoryData | None = None
-        self._seq = 0
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(t("checks.history_title", date=self.today.isoformat())), id="history-title")
-            with Horizontal(id="history-top"):
-                yield DataTable(id="history-people", cursor_type="row", zebra_stripes=True)
-                with Vertical(id="history-chart"):
-                    yield Static("", id="history-spark-caption")
-                    yield Sparkline([], id="history-spark", summary_function=max)
-            yield Static("", id="history-items-title")
-            yield DataTable(id="history-items", cursor_type="row", zebra_stripes=True)
-            yield Static(t("checks.history_hint"), classes="muted")
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="history-top"):
+            yield PlainTable(id="history-people", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="history-chart"):
+                yield Static("", id="history-spark-caption")
+                yield Sparkline([], id="history-spark", summary_function=max)
+        yield Static("", id="history-items-title")
+        yield PlainTable(id="history-items", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         people = self.query_one("#history-people", DataTable)
@@ -103,14 +84,9 @@ class ChecksHistoryScreen(ModalScreen[None]):
         self.reload(first=True)
 
     def reload(self, *, first: bool = False) -> None:
-        self._seq += 1
-        seq, today, selected, ids = self._seq, self.today, self.selected, self.staff_ids
-
-        def done(data: HistoryData) -> None:
-            if seq == self._seq:
-                self._show(data, first=first)
-
-        self.app.run_db(lambda s: load_history(s, today, selected, ids), done, node=self)
+        today, selected, ids = self.today, self.selected, self.staff_ids
+        self.app.run_db(lambda s: load_history(s, today, selected, ids), lambda data: self._show(data, first=first),
+                        node=self, key="history")
 
     def _show(self, data: HistoryData, *, first: bool) -> None:
         self.data = data
@@ -148,16 +124,16 @@ class ChecksHistoryScreen(ModalScreen[None]):
         caption = self.query_one("#history-spark-caption", Static)
         if len(values) < 2:
             spark.data = []
-            caption.update(Text(t("checks.history_chart_empty", name=name)))
+            caption.update(plain(t("checks.history_chart_empty", name=name)))
             return
         spark.data = values
-        caption.update(Text(tn("checks.history_chart", len(values), name=name,
-                               low=f"{min(values):.0f}%", high=f"{max(values):.0f}%", last=f"{values[-1]:.0f}%")))
+        caption.update(plain(tn("checks.history_chart", len(values), name=name,
+                                low=f"{min(values):.0f}%", high=f"{max(values):.0f}%", last=f"{values[-1]:.0f}%")))
 
     def _show_items(self, data: HistoryData) -> None:
         person = self._person(data)
         name = person.name if person is not None else t("checks.history_team")
-        self.query_one("#history-items-title", Static).update(Text(t("checks.history_items", name=name)))
+        self.query_one("#history-items-title", Static).update(plain(t("checks.history_items", name=name)))
         table = self.query_one("#history-items", DataTable)
         table.clear(columns=True)
         # fitted to the dialog: the numbers stay in view, a long seed text wraps
@@ -176,7 +152,7 @@ class ChecksHistoryScreen(ModalScreen[None]):
         for label, w in zip(numbers, number_w):
             table.add_column(label, width=w)
         for item in data.items:
-            table.add_row(Text(item.section), Text(item.text), rate_cell(item.last7), rate_cell(item.last30),
+            table.add_row(plain(item.section), plain(item.text), rate_cell(item.last7), rate_cell(item.last30),
                           Text(str(item.last7.failed), justify="right"), Text(str(item.last30.failed), justify="right"),
                           Text(str(item.last30.na), justify="right"), height=None)
         if not data.items:

@@ -9,7 +9,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from frontdesk.core.i18n import t
+from frontdesk.widgets import compat
 from frontdesk.widgets.base import DeskScreen
+from frontdesk.widgets.plain import plain
 
 
 _KEY_NAMES = {"escape": "Esc", "enter": "Enter", "space": "Space", "tab": "Tab", "delete": "Del",
@@ -37,7 +39,7 @@ class HelpScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="screen-body", id="help-body"):
-            yield Static(t("help.intro"), id="help-intro")
+            yield Static(plain(t("help.intro")), id="help-intro")
             yield Static(self._global_table(), id="help-global")
             for mode, cls, title_key in self._screens():
                 table = self._screen_table(cls, t(title_key))
@@ -50,31 +52,35 @@ class HelpScreen(DeskScreen):
         return [(mode, cls, title) for mode, (cls, _key, title) in SCREENS.items() if mode != "help"]
 
     def _bindings_of(self, cls) -> list[Binding]:
-        keymap = getattr(self.app, "_keymap", {}) or {}
+        keymap = compat.keymap(self.app)
         out = []
         own = [b for klass in reversed(cls.__mro__) if klass.__module__.startswith("frontdesk")
                for b in klass.__dict__.get("BINDINGS", [])]
         for binding in Binding.make_bindings(own):
             if binding.id and binding.id in keymap:
-                binding = Binding(keymap[binding.id], binding.action, binding.description, id=binding.id)
+                binding = Binding(keymap[binding.id], binding.action, binding.description, id=binding.id,
+                                  tooltip=binding.tooltip)
             out.append(binding)
         return out
 
-    def _global_table(self) -> Table:
-        table = Table(title=t("help.global_keys"), title_justify="left", expand=False)
-        table.add_column(t("help.key"), style="bold cyan", no_wrap=True)
-        table.add_column(t("help.action"))
-        for binding in self._bindings_of(type(self.app)):
-            table.add_row(key_label(binding.key), t(binding.description))
+    @staticmethod
+    def _describe(binding: Binding) -> str:
+        """What the key does, in full: a footer entry that stands for several keys keeps its details
+        in the tooltip (the footer's 「1-4 入座」 is 「入座左2」 here)."""
+        text = binding.tooltip or binding.description
+        return t(text) if "." in text else text
+
+    def _table(self, title: str, bindings: list[Binding]) -> Table:
+        table = Table(title=plain(title), title_justify="left", expand=False)
+        table.add_column(plain(t("help.key")), style="bold cyan", no_wrap=True)
+        table.add_column(plain(t("help.action")))
+        for binding in bindings:
+            table.add_row(plain(key_label(binding.key)), plain(self._describe(binding)))
         return table
+
+    def _global_table(self) -> Table:
+        return self._table(t("help.global_keys"), self._bindings_of(type(self.app)))
 
     def _screen_table(self, cls, title: str) -> Table | None:
         bindings = self._bindings_of(cls)
-        if not bindings:
-            return None
-        table = Table(title=title, title_justify="left", expand=False)
-        table.add_column(t("help.key"), style="bold cyan", no_wrap=True)
-        table.add_column(t("help.action"))
-        for binding in bindings:
-            table.add_row(key_label(binding.key), t(binding.description) if "." in binding.description else binding.description)
-        return table
+        return self._table(title, bindings) if bindings else None

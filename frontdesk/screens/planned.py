@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from frontdesk.core.i18n import t
 from frontdesk.widgets.base import DeskScreen
+from frontdesk.widgets.plain import plain
 
 
 class VisitorsScreen(DeskScreen):
@@ -15,7 +16,7 @@ class VisitorsScreen(DeskScreen):
     TITLE_KEY = "planned.visitors_title"
 
     def compose_body(self) -> ComposeResult:
-        yield Static(t("planned.visitors_body"), classes="screen-body placeholder")
+        yield Static(plain(t("planned.visitors_body")), classes="screen-body placeholder")
 
 
 class WorkOrdersScreen(DeskScreen):
@@ -24,4 +25,4 @@ class WorkOrdersScreen(DeskScreen):
     TITLE_KEY = "planned.workorders_title"
 
     def compose_body(self) -> ComposeResult:
-        yield Static(t("planned.workorders_body"), classes="screen-body placeholder")
+        yield Static(plain(t("planned.workorders_body")), classes="screen-body placeholder")

@@ -16,15 +16,15 @@ In the arrival dialog Tab / Ctrl+T changes the guest type.
 Every change goes through :mod:`frontdesk.deskqueue` in ``app.run_db`` with
 the desk version this screen last read, so a second desk (or a second press
 on stale state) is refused with a message. Live times tick from the stored
-timestamps once a second without touching the database; the desk is re-read
-every few seconds to show what other desks did.
+timestamps once a second without touching the database (time comes from
+:mod:`frontdesk.core.clock`); the desk is re-read every few seconds to show
+what other desks did, and a reading older than the one shown is dropped.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
 from rich.text import Text
 from sqlmodel import Session
@@ -34,9 +34,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from frontdesk import deskqueue
-from frontdesk.deskqueue import Desk, Greeting, Result, format_duration
-from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core import clock
+from frontdesk.core.errors import ConflictError
 from frontdesk.core.i18n import t, tn
+from frontdesk.core.text import shown
+from frontdesk.deskqueue import Desk, Greeting, Result, format_duration
 from frontdesk.roster import load_categories, seat_label
 from frontdesk.rotation import STANDING_ORDER, SeatState
 from frontdesk.screens.queue_dialogs import (
@@ -48,10 +50,13 @@ from frontdesk.screens.queue_dialogs import (
     OfferDialog,
     OwnerChoice,
     PhrasesDialog,
-    QueueDialog,
+    quoted,
 )
 from frontdesk.widgets.base import DeskScreen
+from frontdesk.widgets.modal import Modal
+from frontdesk.widgets.plain import plain
 from frontdesk.widgets.seat import SeatCard
+from frontdesk.widgets.status import StatusLine
 
 # The desk as the receptionists see it, facing the entrance: outer seats 2, inner seats 1.
 PHYSICAL_LAYOUT = (("L2", "L1"), ("R1", "R2"))
@@ -60,40 +65,19 @@ PHYSICAL_ORDER = PHYSICAL_LAYOUT[0] + PHYSICAL_LAYOUT[1]
 SEAT_KEYS = {seat: str(i) for i, seat in enumerate(STANDING_ORDER, start=1)}
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class QueueScreen(DeskScreen):
     """The desk queue."""
 
     TITLE_KEY = "queue.title"
+    CSS_PATH = "queue.tcss"
     POLL_SECONDS = 5.0
-    DEFAULT_CSS = """
-    QueueScreen #queue-body { height: 1fr; padding: 0 1; }
-    QueueScreen .queue-caption { color: $text-muted; height: 1; }
-    QueueScreen #queue-seats { height: 6; }
-    QueueScreen #queue-aisle { width: 3; height: 6; content-align: center middle; color: $text-muted; }
-    QueueScreen #queue-middle { height: 1fr; min-height: 8; }
-    QueueScreen #queue-greeting {
-        width: 3fr; height: 1fr; border: round $accent; padding: 0 1; margin-right: 1;
-    }
-    QueueScreen #queue-greeting.-wait { border: round $warning; }
-    QueueScreen #queue-greeting.-apology { border: heavy $error; }
-    QueueScreen #queue-line { width: 2fr; height: 1fr; border: round $primary-darken-2; padding: 0 1; }
-    QueueScreen #queue-offer { height: auto; color: $warning; text-style: bold; }
-    QueueScreen #queue-figures { height: auto; border-top: solid $panel-lighten-2; }
-    QueueScreen #queue-status { height: 1; }
-    QueueScreen #queue-status.-error { color: $error; text-style: bold; }
-    """
-    _STATE = Binding.Group("queue.key.states", compact=True)
     BINDINGS = [
         Binding("a", "arrive('owner')", "queue.key.arrive", id="queue.arrive"),
         Binding("v", "quick('visitor')", "queue.key.visitor", id="queue.visitor"),
         Binding("g", "quick('vip')", "queue.key.vip", id="queue.vip"),
         Binding("i", "quick('inspection')", "queue.key.inspection", show=False, id="queue.inspection"),
         Binding("u", "quick('superior')", "queue.key.superior", show=False, id="queue.superior"),
-        Binding("1", "select('L2')", "queue.key.seat", key_display="1-4", show=False, id="queue.seat1"),
+        Binding("1", "select('L2')", "queue.key.seat", show=False, id="queue.seat1"),
         Binding("2", "select('R2')", "queue.key.seat2", show=False, id="queue.seat2"),
         Binding("3", "select('L1')", "queue.key.seat3", show=False, id="queue.seat3"),
         Binding("4", "select('R1')", "queue.key.seat4", show=False, id="queue.seat4"),
@@ -102,9 +86,11 @@ class QueueScreen(DeskScreen):
         Binding("d", "direct", "queue.key.direct", id="queue.direct"),
         Binding("h", "handoff", "queue.key.handoff", id="queue.handoff"),
         Binding("f", "finish", "queue.key.finish", id="queue.finish"),
-        Binding("b", "state('busy')", "queue.key.busy", group=_STATE, id="queue.busy"),
-        Binding("e", "state('free')", "queue.key.free", group=_STATE, id="queue.free"),
-        Binding("x", "state('away')", "queue.key.away", group=_STATE, id="queue.away"),
+        # One footer entry for the three state keys, written as three keys (b/e/x); F1 lists each.
+        Binding("b", "state('busy')", "queue.key.states", key_display="b/e/x", tooltip="queue.key.busy",
+                id="queue.busy"),
+        Binding("e", "state('free')", "queue.key.free", show=False, id="queue.free"),
+        Binding("x", "state('away')", "queue.key.away", show=False, id="queue.away"),
         Binding("w", "take", "queue.key.take", id="queue.take"),
         Binding("l", "left", "queue.key.left", show=False, id="queue.left"),
         Binding("p", "phrases", "queue.key.phrases", id="queue.phrases"),
@@ -114,29 +100,15 @@ class QueueScreen(DeskScreen):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._translate_groups()
-        self.clock: Callable[[], datetime] = utc_now  # tests move time
         self.desk: Desk | None = None
         self.selected = "L2"
         self.greeting: Greeting | None = None
-        self._seq = 0
-        self._pending = 0  # actions in flight: no background re-read meanwhile
         self._categories = None
-
-    def _translate_groups(self) -> None:
-        """Footer group labels are message keys too (translate_bindings covers descriptions)."""
-        bindings = self._bindings.key_to_bindings
-        for key, items in bindings.items():
-            bindings[key] = [
-                dataclasses.replace(b, group=Binding.Group(t(b.group.description), b.group.compact))
-                if b.group is not None and "." in b.group.description else b
-                for b in items
-            ]
 
     # --- layout --------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         with Vertical(id="queue-body", classes="screen-body"):
-            yield Static(t("queue.seats"), classes="queue-caption")
+            yield Static(plain(t("queue.seats")), classes="queue-caption")
             with Horizontal(id="queue-seats"):
                 left, right = PHYSICAL_LAYOUT
                 for seat in left:
@@ -145,11 +117,11 @@ class QueueScreen(DeskScreen):
                 for seat in right:
                     yield SeatCard(seat, SEAT_KEYS[seat])
             with Horizontal(id="queue-middle"):
-                yield Static(t("queue.greeting_none"), id="queue-greeting")
-                yield Static(t("queue.waiting_empty"), id="queue-line")
+                yield Static(plain(t("queue.greeting_none")), id="queue-greeting")
+                yield Static(plain(t("queue.waiting_empty")), id="queue-line")
             yield Static("", id="queue-offer")
             yield Static("", id="queue-figures")
-            yield Static("", id="queue-status")
+            yield StatusLine(id="queue-status", one_line=True)
 
     def on_mount(self) -> None:
         self.query_one("#queue-greeting", Static).border_title = t("queue.greeting_title")
@@ -168,27 +140,42 @@ class QueueScreen(DeskScreen):
 
     # --- loading and drawing -------------------------------------------------
     def reload(self) -> None:
-        self._seq += 1
-        seq, now = self._seq, self.clock()
-
-        def done(desk: Desk) -> None:
-            if seq == self._seq:
-                self._show(desk)
-
-        self.app.run_db(lambda s: deskqueue.snapshot(s, now=now), done, node=self, group="queue-load")
+        now = clock.now()
+        self.app.run_db(lambda s: deskqueue.snapshot(s, now=now), self._show, node=self, key="queue.desk",
+                        on_error=self.say_refusal)
 
     def _poll(self) -> None:
-        if self._pending == 0 and self.is_current:
+        if self.is_current:
             self.reload()
 
     def _show(self, desk: Desk) -> None:
-        first = self.desk is None
+        """Draw ``desk`` unless the desk shown is newer (a re-read that started before an action ended)."""
+        shown_desk = self.desk
+        if shown_desk is not None and (desk.day, desk.version) < (shown_desk.day, shown_desk.version):
+            return
         self.desk = desk
-        if first and desk.leftovers:  # the start of a shift: say so once, without a dialog in the way
-            self.say(self._leftovers_text(desk), error=True)
-        if self.greeting is None and desk.latest is not None:
-            self.greeting = self._greeting_of_latest(desk)
+        if shown_desk is None:  # the start of a shift: say so once, without a dialog in the way
+            if desk.leftovers:
+                self.say(self._leftovers_text(desk), error=True)
+            if self.greeting is None and desk.latest is not None:
+                self.greeting = self._greeting_of_latest(desk)  # after a restart: who stood last
+        self.greeting = self._still_true(self.greeting, desk)
         self._draw()
+
+    @staticmethod
+    def _still_true(greeting: Greeting | None, desk: Desk) -> Greeting | None:
+        """The greeting panel only says what is still so: the party is still served (or still waits,
+        and the desk is still full for them); otherwise the panel goes back to its keys and phrases."""
+        if greeting is None:
+            return None
+        if greeting.kind == "wait":
+            if not any(p.id == greeting.party_id for p in desk.waiting):
+                return None
+            if not greeting.staff_name and desk.offer is not None:
+                return None  # 「全部座席忙碌」 no longer: a seat is free for them
+            return greeting
+        serving = any(view.party is not None and view.party.id == greeting.party_id for view in desk.seats.values())
+        return greeting if serving else None
 
     def _greeting_of_latest(self, desk: Desk) -> Greeting | None:
         party = desk.latest
@@ -203,7 +190,7 @@ class QueueScreen(DeskScreen):
         )
 
     def _draw(self) -> None:
-        desk, now = self.desk, self.clock()
+        desk, now = self.desk, clock.now()
         if desk is None:
             return
         for code in STANDING_ORDER:
@@ -220,7 +207,7 @@ class QueueScreen(DeskScreen):
         panel.set_class(g is not None and g.kind == "wait", "-wait")
         panel.set_class(g is not None and g.apology, "-apology")
         if g is None:
-            text = Text(t("queue.greeting_none"))
+            text = plain(t("queue.greeting_none"))
             text.append_text(self._quick_phrases())
             panel.update(text)
             return
@@ -229,9 +216,9 @@ class QueueScreen(DeskScreen):
         if g.kind == "wait":
             headline = (t("queue.greeting_wait_for", name=g.staff_name, who=g.who) if g.staff_name
                         else t("queue.greeting_wait", who=g.who, position=g.position))
-            text.append("⏸ " + headline + "\n", style="bold yellow")
+            text.append("⏸ " + shown(headline) + "\n", style="bold yellow")
             text.append(t("queue.ack") + " ", style="bold")
-            text.append(g.wait_words + "\n", style="bold")
+            text.append(shown(g.wait_words) + "\n", style="bold")
         else:
             if g.kind == "handoff":
                 headline = t("queue.greeting_handoff", seat=seat, name=g.staff_name, who=g.who)
@@ -239,15 +226,15 @@ class QueueScreen(DeskScreen):
                 headline = t("queue.greeting_direct", who=g.who, seat=seat, name=g.staff_name)
             else:
                 headline = t("queue.greeting_stands", seat=seat, name=g.staff_name, who=g.who)
-            text.append("▶ " + headline + "\n", style="bold green")
+            text.append("▶ " + shown(headline) + "\n", style="bold green")
             if g.apology:
                 text.append(t("queue.apology") + " ", style="bold red")
-                text.append(g.apology_words + "\n", style="bold red")
+                text.append(shown(g.apology_words) + "\n", style="bold red")
             text.append(t("queue.say") + " ", style="bold")
-            text.append("「" + g.words + "」\n", style="bold")
+            text.append(shown(quoted(g.words)) + "\n", style="bold")
         if g.kind != "wait":
             text.append(t("queue.cue") + " ", style="bold cyan")
-            text.append(g.cue)
+            text.append(shown(g.cue))
         # The footer has no room for every guest type at 100 columns: the arrival keys stay on screen here.
         text.append("\n\n" + t("queue.greeting_none"), style="dim")
         text.append_text(self._quick_phrases())
@@ -259,10 +246,11 @@ class QueueScreen(DeskScreen):
         book = deskqueue.load_phrases()
         text = Text("\n\n")
         text.append(t("queue.quick_say") + " ", style="bold green")
-        text.append("  ".join("「" + book.phrase(code) + "」" for code in ("right_away", "check", "repeat")), style="dim")
+        text.append(shown("  ".join(quoted(book.phrase(code)) for code in ("right_away", "check", "repeat"))),
+                    style="dim")
         text.append("\n")
         text.append(t("queue.quick_never") + " ", style="bold red")
-        text.append("  ".join("「" + p.title_in() + "」" for p in book.phrases if p.kind == "never"), style="dim")
+        text.append(shown("  ".join(quoted(p.title_in()) for p in book.phrases if p.kind == "never")), style="dim")
         text.append("\n")
         text.append(t("queue.quick_more"), style="dim italic")
         return text
@@ -281,7 +269,7 @@ class QueueScreen(DeskScreen):
         if desk.leftovers:
             head.append(self._leftovers_text(desk) + "\n", style="bold yellow")
         if not desk.waiting:
-            line.update(head + Text(t("queue.waiting_empty"), style="dim"))
+            line.update(head + plain(t("queue.waiting_empty"), "dim"))
         else:
             limit = self.app.settings.wait_apology_seconds
             text = head
@@ -289,10 +277,10 @@ class QueueScreen(DeskScreen):
                 waited = party.waited(now)
                 row = t("queue.waiting_row", n=n, who=party.who, since=party.arrived_at.astimezone().strftime("%H:%M"),
                         waited=format_duration(waited))
-                text.append(row, style="bold red" if waited >= limit else "")
+                text.append(shown(row), style="bold red" if waited >= limit else "")
                 if party.seat:
                     name = desk.seats[party.seat].staff_name if party.seat in desk.seats else ""
-                    text.append(" " + t("queue.waiting_for", name=name), style="dim")
+                    text.append(" " + shown(t("queue.waiting_for", name=name)), style="dim")
                 if waited >= limit:
                     text.append(" " + t("queue.overdue"), style="bold red")
                 text.append("\n")
@@ -300,8 +288,8 @@ class QueueScreen(DeskScreen):
         offer = self.query_one("#queue-offer", Static)
         if desk.offer is not None:
             party, seat = desk.offer
-            offer.update(Text(t("queue.offer", seat=seat_label(seat), name=desk.seats[seat].staff_name,
-                                who=party.who, waited=format_duration(party.waited(now)))))
+            offer.update(plain(t("queue.offer", seat=seat_label(seat), name=desk.seats[seat].staff_name,
+                                 who=party.who, waited=format_duration(party.waited(now)))))
             offer.display = True
         else:
             offer.display = False
@@ -321,40 +309,35 @@ class QueueScreen(DeskScreen):
         """Once a second: the live times, from the stored timestamps (no database)."""
         if self.desk is None:
             return
-        now = self.clock()
+        now = clock.now()
         for code in STANDING_ORDER:
             self.query_one(f"#seat-{code}", SeatCard).tick(now)
         if self.desk.waiting or self.desk.offer is not None:
             self._draw_line(now)
-
-    def say(self, message: str, *, error: bool = False) -> None:
-        status = self.query_one("#queue-status", Static)
-        status.set_class(error, "-error")
-        status.update(Text(message))
 
     # --- running an action ---------------------------------------------------
     def _act(
         self,
         action: Callable[..., Result],
         *args,
-        dialog: QueueDialog | None = None,
+        dialog: Modal | None = None,
         select: str | None = None,
         after: Callable[[], None] | None = None,
         **kwargs,
     ) -> None:
-        """Run a desk action with the version this screen last read, then show the new desk."""
+        """Run a desk action with the version this screen last read, then show the new desk.
+
+        From a dialog, the action holds the dialog's busy lock (a second Enter does nothing)
+        and a refusal is shown in the dialog, which stays open with what was chosen.
+        """
         version = self.desk.version if self.desk is not None else None
-        now = self.clock()
+        now = clock.now()
 
         def work(session: Session) -> tuple[Result, Desk]:
             result = action(session, *args, now=now, expected_version=version, **kwargs)
             return result, deskqueue.snapshot(session, now=now)
 
-        self._pending += 1
-        self._seq += 1
-
         def done(value: tuple[Result, Desk]) -> None:
-            self._pending -= 1
             result, desk = value
             if dialog is not None and dialog.is_attached:
                 dialog.dismiss(None)
@@ -371,22 +354,15 @@ class QueueScreen(DeskScreen):
             elif after is not None:
                 after()
 
-        def failed(exc: BaseException) -> bool:
-            self._pending -= 1
-            if not isinstance(exc, (ValidationError, ConflictError, NotFoundError)):
-                if dialog is not None and dialog.is_attached:
-                    dialog.show_error("")
-                return False
-            message = str(exc)
+        def refused(exc: BaseException) -> None:
             if dialog is not None and dialog.is_attached:
-                dialog.show_error(message)
+                dialog.show_domain_error(exc)
             else:
-                self.say(message, error=True)
+                self.say(str(exc), error=True)
             if isinstance(exc, ConflictError):
                 self.reload()
-            return True
 
-        self.app.run_db(work, done, on_error=failed, node=self)
+        self.app.run_db(work, done, node=self, on_error=refused, lock=dialog.lock if dialog is not None else None)
 
     def _view(self, seat: str | None = None):
         if self.desk is None:
@@ -413,7 +389,7 @@ class QueueScreen(DeskScreen):
 
     # --- actions -------------------------------------------------------------
     def action_arrive(self, guest_type: str) -> None:
-        def submit(choice: OwnerChoice, dialog: QueueDialog) -> None:
+        def submit(choice: OwnerChoice, dialog: Modal) -> None:
             self._act(deskqueue.arrive, guest_type=choice.guest_type, owner_id=choice.owner_id, dialog=dialog)
 
         def title(guest: str) -> str:
@@ -441,7 +417,7 @@ class QueueScreen(DeskScreen):
         view = self._view()
         seat = view.code
 
-        def submit(choice: OwnerChoice, dialog: QueueDialog) -> None:
+        def submit(choice: OwnerChoice, dialog: Modal) -> None:
             self._act(deskqueue.direct, seat, guest_type=choice.guest_type, owner_id=choice.owner_id, dialog=dialog)
 
         self.app.push_screen(ArrivalDialog(t("queue.direct_title", seat=seat_label(seat), name=view.staff_name), submit,
@@ -454,7 +430,7 @@ class QueueScreen(DeskScreen):
         view = self._view()
         party = view.party
 
-        def submit(choice: OwnerChoice, dialog: QueueDialog) -> None:
+        def submit(choice: OwnerChoice, dialog: Modal) -> None:
             self._act(deskqueue.set_owner, party.id, choice.owner_id, dialog=dialog)
 
         self.app.push_screen(ArrivalDialog(t("queue.owner_title", seat=seat_label(view.code), name=view.staff_name,
@@ -471,12 +447,12 @@ class QueueScreen(DeskScreen):
         codes = [c.code for c in self.categories]
         initial = party.category if party.category in codes else codes[0]
 
-        def submit(choice, dialog: QueueDialog) -> None:
+        def submit(choice, dialog: Modal) -> None:
             category = "" if choice.outcome == "left" else choice.category
             self._act(deskqueue.close_leftover, party.id, category=category, outcome=choice.outcome, dialog=dialog,
                       after=lambda: self._next_leftover(index))
 
-        def skip(dialog: QueueDialog) -> None:
+        def skip(dialog: Modal) -> None:
             dialog.dismiss(None)
             self.action_leftovers(index + 1)
 
@@ -493,7 +469,7 @@ class QueueScreen(DeskScreen):
         seat = view.code
         initial = view.party.category or self._first_not_covered(view.duties)
 
-        def submit(choice, dialog: QueueDialog) -> None:
+        def submit(choice, dialog: Modal) -> None:
             self._act(deskqueue.handoff, seat, choice.to_seat, category=choice.category, reason=choice.reason,
                       dialog=dialog, select=choice.to_seat)
 
@@ -509,7 +485,7 @@ class QueueScreen(DeskScreen):
         seat, party = view.code, view.party
         initial = party.category or (view.duties[0] if view.duties else self.categories[0].code)
 
-        def submit(choice, dialog: QueueDialog) -> None:
+        def submit(choice, dialog: Modal) -> None:
             self._act(deskqueue.finish, seat, category=choice.category, outcome=choice.outcome, dialog=dialog)
 
         self.app.push_screen(FinishDialog(party, seat, view.staff_name, self.categories, initial, submit))
@@ -529,11 +505,11 @@ class QueueScreen(DeskScreen):
 
     def _offer(self, party, seat: str) -> None:
         """A freed seat is offered the longest-waiting party it may take."""
-        waited = party.waited(self.clock())
+        waited = party.waited(clock.now())
         apology = waited >= self.app.settings.wait_apology_seconds
         name = self.desk.seats[seat].staff_name if self.desk else ""
 
-        def submit(dialog: QueueDialog) -> None:
+        def submit(dialog: Modal) -> None:
             self._act(deskqueue.take_waiting, party_id=party.id, seat=seat,
                       apology_after=self.app.settings.wait_apology_seconds, dialog=dialog)
 
@@ -544,7 +520,7 @@ class QueueScreen(DeskScreen):
             self.say(t("queue.err_line_empty"), error=True)
             return
 
-        def submit(party, dialog: QueueDialog) -> None:
+        def submit(party, dialog: Modal) -> None:
             self._act(deskqueue.cancel_waiting, party.id, dialog=dialog)
 
         self.app.push_screen(LeftDialog(self.desk.waiting, submit))

@@ -3,32 +3,35 @@
 The shift lead highlights a person in the staff list and presses 1–4 to seat
 them (1 左2, 2 右2, 3 左1, 4 右1: the standing order), X to take them off the
 day's roster, C to copy the previous day's roster, [ and ] to move between days.
-A adds and E (or Enter) edits a person in a modal form, P sets their PIN.
-All database work goes through ``app.run_db``.
+A adds and E (or Enter) edits a person in a modal form (the kit's ``Form``), P sets
+their PIN. All database work goes through ``app.run_db``; the day comes from
+:mod:`frontdesk.core.clock`.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Input, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, DataTable, Input, RadioButton, RadioSet, SelectionList, Static
 
 from frontdesk import roster, selfchecks
-from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core import clock
 from frontdesk.core.i18n import t, tn
+from frontdesk.core.text import shown
 from frontdesk.models import GENDERS, STAFF_ROLES, Staff
 from frontdesk.screens.checks_dialogs import SignDialog
-from frontdesk.widgets.base import DeskScreen, translate_bindings
+from frontdesk.widgets.base import DeskScreen
 from frontdesk.widgets.dialogs import ConfirmDialog
-from frontdesk.widgets.header import WEEKDAY_KEYS
+from frontdesk.widgets.form import Form
+from frontdesk.widgets.header import weekday_name
+from frontdesk.widgets.plain import PlainTable, plain
+from frontdesk.widgets.status import StatusLine
 
 # The desk as the receptionists see it, facing the entrance: outer seats 2, inner seats 1.
 PHYSICAL_LAYOUT = (("L2", "L1"), ("R1", "R2"))
@@ -44,8 +47,8 @@ def role_label(code: str) -> str:
 
 
 def day_label(day: date) -> str:
-    text = t("roster.day", date=day.isoformat(), weekday=t("app.weekday." + WEEKDAY_KEYS[day.weekday()]))
-    if day == date.today():
+    text = t("roster.day", date=day.isoformat(), weekday=weekday_name(day))
+    if day == clock.today():
         text += " " + t("roster.today")
     return text
 
@@ -72,13 +75,6 @@ def load_view(session, day: date, show_inactive: bool) -> RosterView:
 class SeatBox(Static):
     """One seat: its key, its name (左2) and who sits there."""
 
-    DEFAULT_CSS = """
-    SeatBox {
-        width: 1fr; height: 5; border: round $primary; padding: 0 1; margin: 0 1 0 0;
-    }
-    SeatBox.-empty { border: round $panel-lighten-2; color: $text-muted; }
-    """
-
     def __init__(self, seat: str) -> None:
         super().__init__(id=f"seat-{seat}", classes="seat -empty")
         self.seat = seat
@@ -91,35 +87,28 @@ class SeatBox(Static):
         if staff is None:
             text.append(t("roster.empty_seat"))
         else:
-            text.append(staff.name, style="bold")
+            text.append(shown(staff.name), style="bold")
             text.append(f"  {gender_label(staff.gender)}")
             if staff.role == "lead":
                 text.append(f"  {role_label(staff.role)}", style="yellow")
             duties = t("roster.list_sep").join(categories.get(c, c) for c in roster.duties_of(staff))
-            text.append("\n" + (duties or t("roster.no_duties")), style="dim")
+            text.append("\n" + shown(duties or t("roster.no_duties")), style="dim")
         self.set_class(staff is None, "-empty")
         self.update(text)
 
 
-LEAD_UNLOCK_SECONDS = 10 * 60
+LEAD_UNLOCK = timedelta(minutes=10)
 
 
 class RosterScreen(DeskScreen):
     """The four seats on a day and the staff list."""
 
     TITLE_KEY = "roster.title"
-    DEFAULT_CSS = """
-    RosterScreen #roster-body { height: 1fr; padding: 0 1; }
-    RosterScreen #roster-day { text-style: bold; height: 1; margin-top: 1; }
-    RosterScreen .roster-caption { color: $text-muted; height: 1; }
-    RosterScreen #roster-seats { height: 5; margin: 0 0 1 0; }
-    RosterScreen #roster-aisle { width: 3; height: 5; content-align: center middle; color: $text-muted; }
-    RosterScreen #roster-staff { height: 1fr; }
-    RosterScreen #roster-status { height: auto; min-height: 1; }
-    RosterScreen #roster-status.-error { color: $error; }
-    """
+    CSS_PATH = "roster.tcss"
     BINDINGS = [
-        Binding("1", "seat('L2')", "roster.key_seat", key_display="1-4", id="roster.seat_l2"),
+        # The footer shows "1-4 入座" once; F1 lists each seat (the tooltip).
+        Binding("1", "seat('L2')", "roster.key_seat", key_display="1-4", tooltip="roster.key_seat_L2",
+                id="roster.seat_l2"),
         Binding("2", "seat('R2')", "roster.key_seat_R2", show=False, id="roster.seat_r2"),
         Binding("3", "seat('L1')", "roster.key_seat_L1", show=False, id="roster.seat_l1"),
         Binding("4", "seat('R1')", "roster.key_seat_R1", show=False, id="roster.seat_r1"),
@@ -136,17 +125,16 @@ class RosterScreen(DeskScreen):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.day = date.today()
+        self.day = clock.today()
         self.show_inactive = False
         self.view: RosterView | None = None
-        self._load_seq = 0
-        self._lead_until = 0.0  # monotonic time until which a lead's PIN has unlocked editing
+        self._lead_until: datetime | None = None  # until when a lead's PIN has unlocked editing
 
     # --- layout --------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         with Vertical(id="roster-body", classes="screen-body"):
-            yield Static(day_label(self.day), id="roster-day")
-            yield Static(t("roster.seats_caption"), classes="roster-caption")
+            yield Static(plain(day_label(self.day)), id="roster-day")
+            yield Static(plain(t("roster.seats_caption")), classes="roster-caption")
             with Horizontal(id="roster-seats"):
                 left, right = PHYSICAL_LAYOUT
                 for seat in left:
@@ -154,10 +142,9 @@ class RosterScreen(DeskScreen):
                 yield Static("┃", id="roster-aisle")
                 for seat in right:
                     yield SeatBox(seat)
-            yield Static(t("roster.order_hint"), classes="roster-caption")
-            table = DataTable(id="roster-staff", cursor_type="row", zebra_stripes=True)
-            yield table
-            yield Static("", id="roster-status")
+            yield Static(plain(t("roster.order_hint")), classes="roster-caption")
+            yield PlainTable(id="roster-staff", cursor_type="row", zebra_stripes=True)
+            yield StatusLine(id="roster-status")
 
     def on_mount(self) -> None:
         table = self.query_one("#roster-staff", DataTable)
@@ -178,18 +165,13 @@ class RosterScreen(DeskScreen):
 
     # --- loading -------------------------------------------------------------
     def reload(self) -> None:
-        self._load_seq += 1
-        seq, day, show_inactive = self._load_seq, self.day, self.show_inactive
-
-        def done(view: RosterView) -> None:
-            if seq == self._load_seq:
-                self._show(view)
-
-        self.app.run_db(lambda s: load_view(s, day, show_inactive), done, node=self)
+        day, show_inactive = self.day, self.show_inactive
+        self.app.run_db(lambda s: load_view(s, day, show_inactive), self._show, node=self, key="roster.view",
+                        on_error=self.say_refusal)
 
     def _show(self, view: RosterView) -> None:
         self.view = view
-        self.query_one("#roster-day", Static).update(day_label(self.day))
+        self.query_one("#roster-day", Static).update(plain(day_label(self.day)))
         for seat in roster.SEATS:
             self.query_one(f"#seat-{seat}", SeatBox).show(view.seated.get(seat), view.categories)
         seat_by_staff = {s.id: seat for seat, s in view.seated.items()}
@@ -230,18 +212,6 @@ class RosterScreen(DeskScreen):
             return None
         return next((s for s in self.view.staff if s.id == sid), None)
 
-    def say(self, message: str, *, error: bool = False) -> None:
-        status = self.query_one("#roster-status", Static)
-        status.set_class(error, "-error")
-        status.update(Text(message))
-
-    def _show_domain_error(self, exc: BaseException) -> bool:
-        if isinstance(exc, (ValidationError, ConflictError, NotFoundError)):
-            self.say(str(exc), error=True)
-            self.reload()
-            return True
-        return False
-
     # --- the lead's PIN -------------------------------------------------------
     def as_lead(self, action: Callable[[], None]) -> None:
         """Run ``action`` as the shift lead: the roster and staff are the lead's to change.
@@ -250,7 +220,7 @@ class RosterScreen(DeskScreen):
         limited as for signing), which then holds for ``LEAD_UNLOCK_SECONDS``.
         Before that (a new desk being set up) changes are open to whoever sets it up.
         """
-        if time.monotonic() < self._lead_until:
+        if self._lead_until is not None and clock.now() < self._lead_until:
             action()
             return
 
@@ -262,8 +232,8 @@ class RosterScreen(DeskScreen):
 
             def unlocked(lead) -> None:
                 if lead:
-                    self._lead_until = time.monotonic() + LEAD_UNLOCK_SECONDS
-                    self.say(tn("roster.unlocked", LEAD_UNLOCK_SECONDS // 60, name=lead.name))
+                    self._lead_until = clock.now() + LEAD_UNLOCK
+                    self.say(tn("roster.unlocked", int(LEAD_UNLOCK.total_seconds()) // 60, name=lead.name))
                     action()
 
             self.app.push_screen(
@@ -271,7 +241,7 @@ class RosterScreen(DeskScreen):
                 unlocked,
             )
 
-        self.app.run_db(selfchecks.leads, got)
+        self.app.run_db(selfchecks.leads, got, node=self)
 
     # --- actions -------------------------------------------------------------
     def action_seat(self, seat: str) -> None:
@@ -289,7 +259,7 @@ class RosterScreen(DeskScreen):
             self.say(t("roster.seated", name=staff.name, seat=label, date=day.isoformat()))
             self.reload()
 
-        self.app.run_db(lambda s: roster.set_seat(s, day, seat, sid), done, on_error=self._show_domain_error)
+        self.app.run_db(lambda s: roster.set_seat(s, day, seat, sid), done, node=self)
 
     def action_unseat(self) -> None:
         self.as_lead(lambda: self._unseat())
@@ -308,7 +278,7 @@ class RosterScreen(DeskScreen):
                 self.say(t("roster.unseated", name=staff.name, seat=roster.seat_label(seat)))
             self.reload()
 
-        self.app.run_db(lambda s: roster.remove_from_roster(s, day, sid), done, on_error=self._show_domain_error)
+        self.app.run_db(lambda s: roster.remove_from_roster(s, day, sid), done, node=self)
 
     def action_copy_previous(self) -> None:
         self.as_lead(lambda: self._copy_previous())
@@ -325,7 +295,7 @@ class RosterScreen(DeskScreen):
                     self.say(t("roster.copy_nothing", source=source.isoformat()), error=True)
                 self.reload()
 
-            self.app.run_db(lambda s: roster.copy_roster(s, source, day), done, on_error=self._show_domain_error)
+            self.app.run_db(lambda s: roster.copy_roster(s, source, day), done, node=self)
 
         def decide(seated: dict) -> None:
             if not seated:
@@ -341,16 +311,16 @@ class RosterScreen(DeskScreen):
         if self.view is not None and self.view.day == day:
             decide(self.view.seated)
         else:  # the day just changed and its roster is not shown yet: ask the database, not the day left
-            self.app.run_db(lambda s: roster.roster_for(s, day), decide, on_error=self._show_domain_error)
+            self.app.run_db(lambda s: roster.roster_for(s, day), decide, node=self)
 
     def action_day(self, step: int) -> None:
         self.day = self.day + timedelta(days=step)
         self.say("")
-        self.query_one("#roster-day", Static).update(day_label(self.day))
+        self.query_one("#roster-day", Static).update(plain(day_label(self.day)))
         self.reload()
 
     def action_today(self) -> None:
-        self.day = date.today()
+        self.day = clock.today()
         self.say("")
         self.reload()
 
@@ -402,192 +372,81 @@ class RosterScreen(DeskScreen):
         self.app.push_screen(PinScreen(staff), closed)
 
 
-class FormScreen(ModalScreen):
-    """A modal form: a message next to each field, Ctrl+S saves, Esc cancels."""
+class StaffFormScreen(Form[Staff | None]):
+    """Add or edit a member of the desk. Dismisses with the saved person, or None."""
 
-    DEFAULT_CSS = """
-    FormScreen { align: center middle; }
-    FormScreen > VerticalScroll {
-        width: 76; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 1 2;
-    }
-    FormScreen .form-title { text-style: bold; }
-    FormScreen Label { margin-top: 1; }
-    FormScreen .field-error { color: $error; height: auto; }
-    FormScreen .form-hint { color: $text-muted; margin-top: 1; }
-    FormScreen .form-row { height: auto; }
-    FormScreen .form-row > Vertical { width: 1fr; height: auto; }
-    FormScreen RadioSet { layout: horizontal; height: auto; width: auto; border: none; padding: 0; }
-    FormScreen RadioSet:focus { background: $boost; }
-    FormScreen SelectionList { height: auto; max-height: 12; border: none; padding: 0; }
-    FormScreen SelectionList:focus { background: $boost; }
-    FormScreen Checkbox { border: none; padding: 0; margin-top: 1; }
-    FormScreen Checkbox:focus { background: $boost; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "roster.key_save", id="roster.form_save"),
-        Binding("escape", "cancel", "roster.key_cancel", id="roster.form_cancel"),
-    ]
-    FIELDS: tuple[str, ...] = ()
-
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.saving = False
-
-    def error_slot(self, field: str) -> Static:
-        slot = Static("", id=f"err-{field}", classes="field-error")
-        slot.display = False
-        return slot
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for field in (*self.FIELDS, "form"):
-            slot = self.query_one(f"#err-{field}", Static)
-            message = errors.get(field, "")
-            slot.update(Text(message))
-            slot.display = bool(message)
-        leftover = [m for f, m in errors.items() if f not in self.FIELDS]
-        if leftover:
-            slot = self.query_one("#err-form", Static)
-            slot.update(Text("\n".join(leftover)))
-            slot.display = True
-        first = next((f for f in self.FIELDS if f in errors), None)
-        if first is not None:
-            try:
-                self.query_one(f"#field-{first}").focus()
-            except Exception:  # noqa: BLE001 - the field has no focusable widget
-                pass
-
-    def handle_error(self, exc: BaseException) -> bool:
-        self.saving = False
-        if isinstance(exc, ValidationError):
-            self.show_errors(exc.errors)
-            return True
-        if isinstance(exc, (ConflictError, NotFoundError)):
-            self.show_errors({"form": str(exc)})
-            return True
-        return False
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class StaffFormScreen(FormScreen):
-    """Add or edit a member of the desk."""
-
-    FIELDS = ("name", "gender", "role", "duties", "active")
+    CSS_PATH = "roster.tcss"
+    INLINE = False
 
     def __init__(self, staff: Staff | None, categories: dict[str, str]) -> None:
-        super().__init__()
+        title = t("roster.form_edit_title", name=staff.name) if staff else t("roster.form_add_title")
+        super().__init__(title, hint=t("roster.form_hint"))
         self.staff = staff
         self.categories = categories
 
-    def compose(self) -> ComposeResult:
+    def compose_fields(self) -> ComposeResult:
         staff = self.staff
         duties = roster.duties_of(staff) if staff else []
-        with VerticalScroll(id="staff-form"):
-            title = t("roster.form_edit_title", name=staff.name) if staff else t("roster.form_add_title")
-            yield Static(Text(title), classes="form-title")
-            yield Label(t("roster.field_name"))
-            yield Input(value=staff.name if staff else "", id="field-name", max_length=roster.NAME_MAX)
-            yield self.error_slot("name")
-            with Horizontal(classes="form-row"):
-                with Vertical():
-                    yield Label(t("roster.field_gender"))
-                    gender = staff.gender if staff else ""
-                    with RadioSet(id="field-gender"):
-                        for code in GENDERS:
-                            yield RadioButton(gender_label(code), value=code == gender, id=f"gender-{code}")
-                    yield self.error_slot("gender")
-                with Vertical():
-                    yield Label(t("roster.field_role"))
-                    role = staff.role if staff else "receptionist"
-                    with RadioSet(id="field-role"):
-                        for code in STAFF_ROLES:
-                            yield RadioButton(role_label(code), value=code == role, id=f"role-{code}")
-                    yield self.error_slot("role")
-            yield Label(t("roster.field_duties"))
-            yield SelectionList[str](
-                *[(name, code, code in duties) for code, name in self.categories.items()], id="field-duties"
-            )
-            yield self.error_slot("duties")
-            yield Checkbox(t("roster.field_active"), value=staff.active if staff else True, id="field-active")
-            yield self.error_slot("active")
-            yield self.error_slot("form")
-            yield Static(t("roster.form_hint"), classes="form-hint")
+        yield from self.field("name", t("roster.field_name"), Input(value=staff.name if staff else ""),
+                              limit=roster.NAME_MAX)
+        with Horizontal(classes="form-row"):
+            with Vertical():
+                gender = staff.gender if staff else ""
+                yield from self.field("gender", t("roster.field_gender"), RadioSet(
+                    *[RadioButton(gender_label(code), value=code == gender, name=code) for code in GENDERS]))
+            with Vertical():
+                role = staff.role if staff else "receptionist"
+                yield from self.field("role", t("roster.field_role"), RadioSet(
+                    *[RadioButton(role_label(code), value=code == role, name=code) for code in STAFF_ROLES]))
+        yield from self.field("duties", t("roster.field_duties"), SelectionList[str](
+            *[(name, code, code in duties) for code, name in self.categories.items()]))
+        yield self.declare("active", Checkbox(t("roster.field_active"), value=staff.active if staff else True))
 
     def on_mount(self) -> None:
-        self.query_one("#field-name", Input).focus()
-
-    def _choice(self, radio_id: str, codes: tuple[str, ...]) -> str:
-        index = self.query_one(f"#{radio_id}", RadioSet).pressed_index
-        return codes[index] if 0 <= index < len(codes) else ""
-
-    def form(self) -> roster.StaffForm:
-        return roster.StaffForm(
-            name=self.query_one("#field-name", Input).value,
-            gender=self._choice("field-gender", GENDERS),
-            role=self._choice("field-role", STAFF_ROLES),
-            duties=list(self.query_one("#field-duties", SelectionList).selected),
-            active=self.query_one("#field-active", Checkbox).value,
-        )
+        self.fields["name"].focus()
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self.action_save()
 
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        form = self.form()
-        self.show_errors({})
-        self.saving = True
+    def prepare(self):
+        form = roster.StaffForm(name=self.value("name"), gender=self.value("gender"), role=self.value("role"),
+                                duties=self.value("duties"), active=self.value("active"))
         if self.staff is None:
-            fn = lambda s: roster.create_staff(s, form)  # noqa: E731
-        else:
-            sid, version = self.staff.id, self.staff.version
-            fn = lambda s: roster.update_staff(s, sid, version, form)  # noqa: E731
-        self.app.run_db(fn, self.dismiss, on_error=self.handle_error, node=self)
+            return lambda s: roster.create_staff(s, form)
+        sid, version = self.staff.id, self.staff.version
+        return lambda s: roster.update_staff(s, sid, version, form)
 
 
-class PinScreen(FormScreen):
+class PinScreen(Form[bool | None]):
     """Set (or clear) a person's PIN: typed twice, never shown."""
 
-    FIELDS = ("pin", "pin_again")
+    CSS_PATH = "roster.tcss"
+    INLINE = False
 
     def __init__(self, staff: Staff) -> None:
-        super().__init__()
+        super().__init__(t("roster.pin_title", name=staff.name), hint=t("roster.pin_hint"))
         self.staff = staff
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="pin-form"):
-            yield Static(Text(t("roster.pin_title", name=self.staff.name)), classes="form-title")
-            yield Label(t("roster.field_pin"))
-            yield Input(password=True, id="field-pin", max_length=8)
-            yield self.error_slot("pin")
-            yield Label(t("roster.field_pin_again"))
-            yield Input(password=True, id="field-pin_again", max_length=8)
-            yield self.error_slot("pin_again")
-            yield self.error_slot("form")
-            yield Static(t("roster.pin_hint"), classes="form-hint")
+    def compose_fields(self) -> ComposeResult:
+        yield from self.field("pin", t("roster.field_pin"), Input(password=True), limit=8)
+        yield from self.field("pin_again", t("roster.field_pin_again"), Input(password=True), limit=8)
 
     def on_mount(self) -> None:
-        self.query_one("#field-pin", Input).focus()
+        self.fields["pin"].focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "field-pin":
-            self.query_one("#field-pin_again", Input).focus()
+        if event.input is self.fields["pin"]:
+            self.fields["pin_again"].focus()
         else:
             self.action_save()
 
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        pin = self.query_one("#field-pin", Input).value.strip()
-        again = self.query_one("#field-pin_again", Input).value.strip()
+    def prepare(self):
+        pin, again = self.value("pin").strip(), self.value("pin_again").strip()
         if pin != again:
             self.show_errors({"pin_again": t("roster.err_pin_mismatch")})
-            return
-        self.show_errors({})
-        self.saving = True
+            return None
         sid = self.staff.id
-        self.app.run_db(lambda s: roster.set_pin(s, sid, pin), lambda _r: self.dismiss(True), on_error=self.handle_error, node=self)
+        return lambda s: roster.set_pin(s, sid, pin)
+
+    def saved(self, _result) -> None:
+        self.dismiss(True)

@@ -1,61 +1,43 @@
-"""Modal dialogs shared by every screen."""
+"""The two dialogs every screen shares: a message to acknowledge, a yes / no question."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from frontdesk.core.i18n import t
-from frontdesk.widgets.base import translate_bindings
+from frontdesk.widgets.modal import Modal
+from frontdesk.widgets.plain import plain
 
 
-class MessageDialog(ModalScreen[None]):
-    """A message the user must acknowledge (errors from workers end up here)."""
+class MessageDialog(Modal[None]):
+    """A message the user must acknowledge (errors from workers end up here). Esc or Enter closes it."""
 
     DEFAULT_CSS = """
-    MessageDialog { align: center middle; }
-    MessageDialog > Vertical {
-        width: 70; height: auto; max-height: 80%;
-        border: thick $error; background: $surface; padding: 1 2;
-    }
-    MessageDialog.-info > Vertical { border: thick $primary; }
-    MessageDialog #dialog-title { text-style: bold; margin-bottom: 1; }
+    MessageDialog > .modal-frame { width: 70; max-height: 80%; border: thick $error; }
+    MessageDialog.-info > .modal-frame { border: thick $primary; }
     MessageDialog Button { margin-top: 1; }
     """
-    BINDINGS = [
-        Binding("escape,enter", "dismiss_dialog", "keys.close", id="dialog.close"),
-    ]
+    BINDINGS = [Binding("escape,enter", "cancel", "keys.close", id="dialog.close")]
 
     def __init__(self, title: str, message: str, *, error: bool = True) -> None:
-        super().__init__(classes="" if error else "-info")
-        translate_bindings(self)
-        self._title = title
+        super().__init__(title, classes="" if error else "-info")
         self._message = message
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self._title, id="dialog-title")
-            yield Static(self._message, id="dialog-message")
-            yield Button(t("keys.close"), id="dialog-ok", variant="primary")
+    def compose_body(self) -> ComposeResult:
+        yield Static(plain(self._message), id="dialog-message")
+        yield Button(t("keys.close"), id="dialog-ok", variant="primary")
 
     def on_button_pressed(self, _event: Button.Pressed) -> None:
         self.dismiss(None)
 
-    def action_dismiss_dialog(self) -> None:
-        self.dismiss(None)
 
-
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Modal[bool]):
     """Yes / no. ``y`` or Enter confirms, ``n`` or Escape declines."""
 
     DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
-    ConfirmDialog > Vertical {
-        width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2;
-    }
+    ConfirmDialog > .modal-frame { width: 60; border: thick $warning; }
     """
     BINDINGS = [
         Binding("y,enter", "answer(True)", "keys.yes", id="dialog.yes"),
@@ -63,14 +45,11 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
 
     def __init__(self, message: str) -> None:
-        super().__init__()
-        translate_bindings(self)
+        super().__init__(hint=t("app.confirm_hint"))
         self._message = message
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self._message)
-            yield Static(t("app.confirm_hint"))
+    def compose_body(self) -> ComposeResult:
+        yield Static(plain(self._message), id="dialog-message")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from frontdesk.core import clock
 from frontdesk.core.i18n import t
+from frontdesk.widgets.plain import plain
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def weekday_name(day: date) -> str:
+    """週一 … 週日 in the interface language."""
+    return t("app.weekday." + WEEKDAY_KEYS[day.weekday()])
+
+
 class DeskHeader(Horizontal):
-    """One line: desk name · screen title · operator · date and time (ticks each second)."""
+    """One line: desk name · screen title · operator · date and time (ticks each second, from the one clock)."""
 
     DEFAULT_CSS = """
     DeskHeader {
@@ -33,20 +40,25 @@ class DeskHeader(Horizontal):
         self._title = title
 
     def compose(self) -> ComposeResult:
-        yield Static(self.app.desk_name, id="header-desk")
-        yield Static(self._title, id="header-title")
-        yield Static(t("app.operator", name=self.app.operator or "—"), id="header-operator")
+        yield Static(plain(self.app.desk_name), id="header-desk")
+        yield Static(plain(self._title), id="header-title")
+        yield Static(self._operator(self.app.operator), id="header-operator")
         yield Static(self._now(), id="header-clock")
 
     def on_mount(self) -> None:
         self.set_interval(1, self._tick)
 
-    def _now(self) -> str:
-        now = datetime.now()
-        return f"{now:%Y-%m-%d} {t('app.weekday.' + WEEKDAY_KEYS[now.weekday()])} {now:%H:%M:%S}"
+    @staticmethod
+    def _operator(name: str):
+        return plain(t("app.operator", name=name or "—"))
+
+    @staticmethod
+    def _now() -> str:
+        now = clock.local_now()
+        return f"{now:%Y-%m-%d} {weekday_name(now.date())} {now:%H:%M:%S}"
 
     def _tick(self) -> None:
         self.query_one("#header-clock", Static).update(self._now())
 
     def set_operator(self, name: str) -> None:
-        self.query_one("#header-operator", Static).update(t("app.operator", name=name or "—"))
+        self.query_one("#header-operator", Static).update(self._operator(name))

@@ -4,7 +4,9 @@ Built on Textual's Line API (:class:`~textual.scroll_view.ScrollView` with
 ``render_line``): only the visible lines are drawn, each from pre-formatted cell
 strings padded to fixed column widths measured in terminal cells
 (:func:`rich.cells.cell_len`), so Chinese characters line up. A cell wider than a
-fixed column width ends in "…" and a wide character is never cut in half. The
+fixed column width ends in "…" and a wide character is never cut in half. Cells
+are plain text, never markup; ID numbers in them are masked and control
+characters made visible (:func:`frontdesk.core.text.shown`). The
 rendered :class:`~textual.strip.Strip` of each row is cached; moving the cursor
 redraws only the two rows concerned.
 
@@ -29,6 +31,8 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from frontdesk.core.text import shown
 
 CellType = str | Text
 
@@ -59,8 +63,9 @@ def fit_cell(text: str, width: int) -> str:
 
 
 def _plain(cell: CellType) -> str:
+    """A cell's text on one line, as plain text: ID numbers masked, control characters visible."""
     text = cell.plain if isinstance(cell, Text) else str(cell)
-    return text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    return shown(text.replace("\n", " ").replace("\r", " "))
 
 
 def _cell_style(cell: CellType) -> Style | None:
@@ -340,7 +345,7 @@ class RowList(ScrollView, can_focus=True):
         if self._rows:
             self.post_message(self.RowSelected(self, self._cursor, self._keys[self._cursor]))
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         row = event.style.meta.get("row")
         if row is None or not 0 <= row < len(self._rows):
             return
@@ -405,15 +410,15 @@ class RowList(ScrollView, can_focus=True):
         super().notify_style_update()
         self.refresh()
 
-    def _on_resize(self, _event: events.Resize) -> None:
+    def on_resize(self, _event: events.Resize) -> None:
         self._size_stale = True
         self._sync_virtual_size()
 
-    def _on_focus(self, _event: events.Focus) -> None:
+    def on_focus(self, _event: events.Focus) -> None:
         self._styles.clear()
         self._invalidate_row(self._cursor)
 
-    def _on_blur(self, _event: events.Blur) -> None:
+    def on_blur(self, _event: events.Blur) -> None:
         self._styles.clear()
         self._invalidate_row(self._cursor)
 

@@ -1,4 +1,7 @@
-"""A seat of the desk on the queue screen: who sits there, their state, whom they serve and for how long."""
+"""A seat of the desk on the queue screen: who sits there, their state, whom they serve and for how long.
+
+Names and notes are plain text (:func:`frontdesk.core.text.shown`): never markup, ID numbers masked.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from frontdesk.deskqueue import SeatView, format_duration
 from frontdesk.core.i18n import t
 from frontdesk.roster import seat_label
 from frontdesk.rotation import SeatState
-from frontdesk.core.text import mask_ids_in_text
+from frontdesk.core.text import shown
 
 STATE_STYLE = {
     SeatState.FREE: "bold green",
@@ -27,18 +30,19 @@ def seat_text(view: SeatView, key: str, now: datetime, *, is_next: bool) -> Text
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{key} ", style="bold cyan")
     text.append(seat_label(view.code), style="bold")
-    if is_next:
-        text.append("  " + t("queue.next"), style="bold green reverse")
+    if is_next:  # one space: at 100 columns a card has 18 cells, just enough for 「1 左2 ▶ 下一位起身」
+        text.append(" ")
+        text.append(t("queue.next"), style="bold green reverse")
     text.append("\n")
     if not view.staffed:
         text.append(t("queue.empty_seat"), style="dim")
         return text
-    text.append(view.staff_name, style="bold")
+    text.append(shown(view.staff_name), style="bold")
     text.append("\n")
     text.append("● " + t(f"queue.state.{view.state.value}"), style=STATE_STYLE[view.state])
     party = view.party
     if party is not None:
-        text.append("  " + t("queue.serving_whom", who=party.who))
+        text.append("  " + shown(t("queue.serving_whom", who=party.who)))
         text.append("\n  ")
         text.append(t("queue.for_time", time=format_duration(party.serving_for(now))), style="bold")
         if party.direct:
@@ -51,7 +55,7 @@ def seat_text(view: SeatView, key: str, now: datetime, *, is_next: bool) -> Text
         text.append("\n  ")
         text.append(t("queue.since", time=view.since.astimezone().strftime("%H:%M")), style="dim")
         if view.note:
-            text.append(" " + mask_ids_in_text(view.note), style="dim")
+            text.append(" " + shown(view.note), style="dim")
     return text
 
 

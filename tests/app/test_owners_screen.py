@@ -229,7 +229,7 @@ async def test_version_conflict_is_told_and_nothing_is_overwritten(db_url):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is form  # still open, typing kept
-        banner = form.query_one("#form-error", Static)
+        banner = form.query_one("#dialog-error", Static)
         assert banner.display and str(banner.render()) == i18n.t("db.conflict")
         assert form.query_one("#f-notes", Input).value == "我寫的"
         with session_scope(app.engine) as s:

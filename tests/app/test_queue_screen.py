@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from frontdesk import deskqueue, owners, roster
 from frontdesk.app import create_app
+from frontdesk.core import clock as desk_clock
+from frontdesk.core.clock import FixedClock
 from frontdesk.core.db import session_scope
 from frontdesk.models import Encounter, Handoff, Owner
 from frontdesk.rotation import SeatState
@@ -31,22 +33,9 @@ TEAM = [
 ]
 
 
-class Clock:
-    """The screen's clock, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(timezone.utc).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
 def seed(engine, team=TEAM) -> None:
     """Staff, today's roster and two owners, through the domain modules."""
-    today = date.today()
+    today = desk_clock.today()
     with session_scope(engine) as s:
         for name, gender, seat, duties in team:
             staff = roster.create_staff(s, roster.StaffForm(name=name, gender=gender, duties=duties))
@@ -66,11 +55,11 @@ async def settle(app, pilot, delay: float = 0.0) -> None:
     await pilot.pause()
 
 
-async def start(app, pilot, clock: Clock) -> QueueScreen:
+async def start(app, pilot, clock: FixedClock) -> QueueScreen:
+    """The queue screen, read at the test's time (``clock`` is the installed :class:`FixedClock`)."""
     await settle(app, pilot)
     screen = app.screen
     assert isinstance(screen, QueueScreen)
-    screen.clock = clock
     screen.reload()
     await settle(app, pilot)
     return screen
@@ -88,15 +77,15 @@ def states(screen: QueueScreen) -> dict[str, SeatState]:
 
 
 @pytest.fixture
-def seeded(db_url):
+def seeded(db_url, fixed_clock):
     app = create_app(db_url, operator="李文")
     seed(app.engine)
     app.engine.dispose()
     return db_url
 
 
-async def test_a_morning_at_the_desk_with_keys(seeded):
-    clock = Clock()
+async def test_a_morning_at_the_desk_with_keys(seeded, fixed_clock):
+    clock = fixed_clock
     app = create_app(seeded, operator="李文")
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await start(app, pilot, clock)
@@ -173,8 +162,8 @@ async def test_a_morning_at_the_desk_with_keys(seeded):
         assert s.exec(select(Handoff.reason)).one() == "不在本人分工範圍:投訴"
 
 
-async def test_full_desk_waiting_line_apology_and_restart(seeded):
-    clock = Clock()
+async def test_full_desk_waiting_line_apology_and_restart(seeded, fixed_clock):
+    clock = fixed_clock
     app = create_app(seeded)
     app.settings.wait_apology_seconds = 120
     async with app.run_test(size=(140, 45)) as pilot:
@@ -228,9 +217,9 @@ async def test_full_desk_waiting_line_apology_and_restart(seeded):
         assert "左2 王芳 起身接待 來賓" in text
 
 
-async def test_bad_input_gets_a_message_and_changes_nothing(db_url, monkeypatch):
+async def test_bad_input_gets_a_message_and_changes_nothing(db_url, monkeypatch, fixed_clock):
     monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)  # no background re-read during the test
-    clock = Clock()
+    clock = fixed_clock
     app = create_app(db_url)
     seed(app.engine, team=TEAM[:3])  # 右1 is empty today
     async with app.run_test(size=(140, 45)) as pilot:
@@ -280,7 +269,7 @@ async def test_bad_input_gets_a_message_and_changes_nothing(db_url, monkeypatch)
         # Another desk changes the queue: this desk's next press is refused, the screen is refreshed,
         # and pressing again works on the fresh state.
         with session_scope(app.engine) as s:
-            deskqueue.finish(s, "L2", category="inquiry", outcome="answered", now=clock())
+            deskqueue.finish(s, "L2", category="inquiry", outcome="answered", now=clock.now())
         text = await press(app, pilot, "g")
         assert "另一個前台" in text
         assert states(screen)["L2"] is SeatState.FREE
@@ -288,8 +277,8 @@ async def test_bad_input_gets_a_message_and_changes_nothing(db_url, monkeypatch)
         assert "左2 王芳 起身接待 貴賓" in text
 
 
-async def test_english_desk(seeded):
-    clock = Clock()
+async def test_english_desk(seeded, fixed_clock):
+    clock = fixed_clock
     app = create_app(seeded, language="en")
     async with app.run_test(size=(140, 45)) as pilot:
         await start(app, pilot, clock)
@@ -300,9 +289,9 @@ async def test_english_desk(seeded):
         assert "Hand off" in text and "Task/Free/Away" in text  # the footer
 
 
-async def test_waiting_party_leaves_and_w_takes_the_next(seeded, monkeypatch):
+async def test_waiting_party_leaves_and_w_takes_the_next(seeded, monkeypatch, fixed_clock):
     monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
-    clock = Clock()
+    clock = fixed_clock
     app = create_app(seeded)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await start(app, pilot, clock)
@@ -327,11 +316,11 @@ async def test_waiting_party_leaves_and_w_takes_the_next(seeded, monkeypatch):
         assert "沒有人在等候" in text
 
 
-async def test_narrow_terminal_keeps_each_seats_time_and_the_footer_keys(seeded, monkeypatch):
+async def test_narrow_terminal_keeps_each_seats_time_and_the_footer_keys(seeded, monkeypatch, fixed_clock):
     """At 100x30 a long party label (上級/貴賓迎接) must not push the serving time out of the seat card,
     and the queue's own keys (W take, P phrases) stay in the footer."""
     monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
-    clock = Clock()
+    clock = fixed_clock
     app = create_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start(app, pilot, clock)
@@ -345,9 +334,9 @@ async def test_narrow_terminal_keeps_each_seats_time_and_the_footer_keys(seeded,
         assert "w 排隊" in footer and "p 用語" in footer, footer
 
 
-def leave_yesterday_open(engine, clock: Clock) -> None:
+def leave_yesterday_open(engine, clock: FixedClock) -> None:
     """Yesterday 趙敏 (not on today's roster) was serving 王小明 at 左2 and a visitor waited; the app crashed."""
-    yesterday = clock.now - timedelta(days=1)
+    yesterday = clock.now() - timedelta(days=1)
     with session_scope(engine) as s:
         staff = roster.create_staff(s, roster.StaffForm(name="趙敏", gender="F", duties=["inquiry"]))
         roster.set_seat(s, deskqueue.local_day(yesterday), "L2", staff.id)
@@ -359,9 +348,9 @@ def leave_yesterday_open(engine, clock: Clock) -> None:
                         arrived_at=yesterday + timedelta(minutes=5)))
 
 
-async def test_leftovers_from_yesterday_are_shown_and_gone_through_with_y(seeded, monkeypatch):
+async def test_leftovers_from_yesterday_are_shown_and_gone_through_with_y(seeded, monkeypatch, fixed_clock):
     monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
-    clock = Clock()
+    clock = fixed_clock
     app = create_app(seeded)
     leave_yesterday_open(app.engine, clock)
     async with app.run_test(size=(140, 45)) as pilot:
@@ -391,14 +380,14 @@ async def test_leftovers_from_yesterday_are_shown_and_gone_through_with_y(seeded
         assert "沒有之前未完成的接待" in text
 
     with session_scope(app.engine) as s:
-        rows = s.exec(select(Encounter).where(Encounter.day < deskqueue.local_day(clock.now))
+        rows = s.exec(select(Encounter).where(Encounter.day < deskqueue.local_day(clock.now()))
                       .order_by(Encounter.id)).all()
         assert [(e.state, e.outcome) for e in rows] == [("closed", "answered"), ("closed", "left")]
 
 
-async def test_record_the_owner_of_an_open_encounter_with_o(seeded, monkeypatch):
+async def test_record_the_owner_of_an_open_encounter_with_o(seeded, monkeypatch, fixed_clock):
     monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
-    clock = Clock()
+    clock = fixed_clock
     app = create_app(seeded)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await start(app, pilot, clock)
@@ -420,7 +409,7 @@ async def test_record_the_owner_of_an_open_encounter_with_o(seeded, monkeypatch)
         # Another desk changed the queue meanwhile: refused inside the dialog, nothing stored.
         await press(app, pilot, "1", "o")
         with session_scope(app.engine) as s:
-            deskqueue.arrive(s, now=clock())
+            deskqueue.arrive(s, now=clock.now())
         await press(app, pilot, *"4321", delay=0.2)
         text = await press(app, pilot, "enter")
         assert "另一個前台" in text
@@ -429,9 +418,9 @@ async def test_record_the_owner_of_an_open_encounter_with_o(seeded, monkeypatch)
         assert enc.guest_type == "owner" and s.get(Owner, enc.owner_id).name == "王小明"
 
 
-async def test_arrival_dialog_changes_the_guest_type_with_tab(seeded, monkeypatch):
+async def test_arrival_dialog_changes_the_guest_type_with_tab(seeded, monkeypatch, fixed_clock):
     monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
-    clock = Clock()
+    clock = fixed_clock
     app = create_app(seeded)
     async with app.run_test(size=(140, 45)) as pilot:
         await start(app, pilot, clock)
@@ -454,9 +443,9 @@ async def test_arrival_dialog_changes_the_guest_type_with_tab(seeded, monkeypatc
         assert [e.guest_type for e in s.exec(select(Encounter).order_by(Encounter.id)).all()] == ["vip", "visitor"]
 
 
-async def test_handoff_message_says_whether_the_colleague_is_busy_or_there_is_none(seeded, monkeypatch):
+async def test_handoff_message_says_whether_the_colleague_is_busy_or_there_is_none(seeded, monkeypatch, fixed_clock):
     monkeypatch.setattr(QueueScreen, "POLL_SECONDS", 3600.0)
-    clock = Clock()
+    clock = fixed_clock
     app = create_app(seeded)
     async with app.run_test(size=(140, 45)) as pilot:
         await start(app, pilot, clock)
@@ -470,8 +459,8 @@ async def test_handoff_message_says_whether_the_colleague_is_busy_or_there_is_no
         await press(app, pilot, "escape")
 
 
-async def test_footer_stays_readable_at_140_columns(seeded):
-    clock = Clock()
+async def test_footer_stays_readable_at_140_columns(seeded, fixed_clock):
+    clock = fixed_clock
     app = create_app(seeded)
     async with app.run_test(size=(140, 45)) as pilot:
         await start(app, pilot, clock)

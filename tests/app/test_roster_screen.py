@@ -153,9 +153,9 @@ async def test_add_staff_with_empty_name_shows_message_next_to_field(db_url):
             assert len(s.exec(select(Staff)).all()) == 3
         engine.dispose()
         # fix it: type a name, choose 女, save
-        form.query_one("#field-name", Input).focus()
+        form.query_one("#f-name", Input).focus()
         await pilot.press(*"林小美")
-        form.query_one("#field-gender", RadioSet).focus()
+        form.query_one("#f-gender", RadioSet).focus()
         await pilot.press("enter")  # the first button: 女
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -177,7 +177,7 @@ async def test_duplicate_name_keeps_what_was_typed(db_url):
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, StaffFormScreen)
-        name = form.query_one("#field-name", Input)
+        name = form.query_one("#f-name", Input)
         assert name.value == "陳靜"
         name.value = "劉洋"
         await pilot.press("ctrl+s")
@@ -207,11 +207,11 @@ async def test_edit_conflict_is_told_in_the_form(db_url):
         with session_scope(engine) as s:
             roster.update_staff(s, ids["陳靜"], 1, StaffForm(name="陳靜", gender="F", duties="visitor"))
         engine.dispose()
-        form.query_one("#field-name", Input).value = "陳靜怡"
+        form.query_one("#f-name", Input).value = "陳靜怡"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is form
-        assert "另一個前台" in str(form.query_one("#err-form").render())
+        assert "另一個前台" in str(form.query_one("#dialog-error").render())
 
 
 async def test_set_pin_twice_and_mismatch(db_url):
@@ -225,13 +225,13 @@ async def test_set_pin_twice_and_mismatch(db_url):
         await pilot.press(*"246813", "enter", *"246913", "enter")
         await settle(app, pilot)
         assert "不一樣" in str(app.screen.query_one("#err-pin_again").render())
-        app.screen.query_one("#field-pin", Input).value = "12"
-        app.screen.query_one("#field-pin_again", Input).value = "12"
+        app.screen.query_one("#f-pin", Input).value = "12"
+        app.screen.query_one("#f-pin_again", Input).value = "12"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "6 到 8 位數字" in str(app.screen.query_one("#err-pin").render())
-        app.screen.query_one("#field-pin", Input).value = "246813"
-        app.screen.query_one("#field-pin_again", Input).value = "246813"
+        app.screen.query_one("#f-pin", Input).value = "246813"
+        app.screen.query_one("#f-pin_again", Input).value = "246813"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, RosterScreen) and "已設" in screen_text(app)

@@ -6,6 +6,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App, ComposeResult
 
+from frontdesk.widgets import compat
 from frontdesk.widgets.row_list import RowList, fit_cell
 from tests.screen import screen_text
 
@@ -122,12 +123,12 @@ async def test_the_cursor_row_is_drawn_differently():
         after = rows._row_strip(1)
         assert before.text == after.text and list(before) != list(after)
         # ...and on the screen: the row's line is repainted with the cursor's background.
-        cursor_bg = after._segments[0].style.bgcolor
-        (line,) = [strip for strip in app.screen._compositor.render_strips() if "138 0000 0001" in strip.text]
+        cursor_bg = list(after)[0].style.bgcolor
+        (line,) = [strip for strip in compat.rendered_strips(app.screen) if "138 0000 0001" in strip.text]
         assert any(seg.style and seg.style.bgcolor == cursor_bg for seg in line if "Li" in seg.text)
         await pilot.press("down")
         await pilot.pause()
-        (line,) = [strip for strip in app.screen._compositor.render_strips() if "138 0000 0001" in strip.text]
+        (line,) = [strip for strip in compat.rendered_strips(app.screen) if "138 0000 0001" in strip.text]
         assert not any(seg.style and seg.style.bgcolor == cursor_bg for seg in line if "Li" in seg.text)
 
 

@@ -6,6 +6,7 @@ from textual.widgets import Footer, Static
 
 from frontdesk.app import create_app
 from frontdesk.screens.help import HelpScreen
+from frontdesk.widgets import compat
 from frontdesk.widgets.header import DeskHeader
 from tests.screen import screen_text
 
@@ -50,7 +51,7 @@ async def test_ctrl_q_quits(db_url):
     async with app.run_test() as pilot:
         await pilot.press("ctrl+q")
         await pilot.pause()
-        assert app._exit  # the app was asked to exit
+        assert compat.is_exiting(app)  # the app was asked to exit
     assert app.return_code == 0
 
 
