@@ -1,4 +1,9 @@
-"""Logging to a file in the user's log folder, with ID numbers masked in every record."""
+"""Logging to a file in the user's log folder, with ID numbers masked in every record.
+
+The log file and its rotated copies are readable by their owner only (0600), also when
+they already existed with a wider mode; bound SQL parameters (names, phones) never reach
+it because every engine hides them (``core.db.make_engine``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,11 @@ from pathlib import Path
 
 from platformdirs import user_log_dir
 
+from frontdesk.core.files import make_private, open_private, private_dir
 from frontdesk.core.text import mask_ids_in_text as mask_ids
+
+MAX_BYTES = 2_000_000
+BACKUP_COUNT = 5
 
 
 class MaskingFilter(logging.Filter):
@@ -27,16 +36,29 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file is created (and kept) 0600."""
+
+    def _open(self):
+        return open_private(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors)
+
+    def rotate(self, source: str, dest: str) -> None:
+        super().rotate(source, dest)
+        make_private(dest)
+
+
 def log_path() -> Path:
     base = os.environ.get("FRONTDESK_LOG_DIR") or user_log_dir("frontdesk", appauthor=False)
     return Path(base) / "frontdesk.log"
 
 
-def setup_logging(level: int = logging.INFO, path: Path | None = None) -> Path:
+def setup_logging(level: int = logging.INFO, path: Path | None = None, *, max_bytes: int = MAX_BYTES) -> Path:
     """Send the ``frontdesk`` logger to a rotating file (never to the terminal the app draws on)."""
     path = path or log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    private_dir(path.parent)
+    for old in [path, *(path.with_name(f"{path.name}.{n}") for n in range(1, BACKUP_COUNT + 1))]:
+        make_private(old)
+    handler = PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=BACKUP_COUNT, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(MaskingFilter())
     logger = logging.getLogger("frontdesk")

@@ -204,11 +204,18 @@ def shown(value: object, *, keep_newlines: bool = False) -> str:
 _FORMULA_START = ("=", "+", "-", "@")
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula: it starts (after spaces) with
+    ``= + - @`` and is not a plain number like ``-3``."""
+    return text.lstrip().startswith(_FORMULA_START) and not _is_number(text)
+
+
 def cell(value: object) -> str:
-    """A spreadsheet cell that never becomes a live formula: text starting with ``= + - @`` gets a
-    leading apostrophe (OWASP's advice for CSV injection); numbers like ``-3`` stay numbers."""
+    """A CSV cell that never becomes a live formula: :func:`shown`, and text starting with
+    ``= + - @`` gets a leading apostrophe (OWASP's advice for CSV injection); numbers like
+    ``-3`` stay numbers. (An xlsx cell is typed as a string instead: ``report.write_xlsx``.)"""
     text = shown(value)
-    if text.startswith(_FORMULA_START) and not _is_number(text):
+    if looks_like_formula(text):
         return "'" + text
     return text
 
