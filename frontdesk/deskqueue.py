@@ -34,6 +34,7 @@ from frontdesk import rotation
 from frontdesk.core import clock
 from frontdesk.core.config import data_dir
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.core.text import TextRefused, clean_input
 from frontdesk.core.i18n import LANGUAGES, current_language, t
 from frontdesk.models import (
     GUEST_TYPES,
@@ -58,6 +59,7 @@ DEFAULT_APOLOGY_SECONDS = 120
 REASON_MAX = 200
 NOTE_MAX = 500
 LABEL_MAX = 80
+TASK_NOTE_MAX = 200
 
 
 # --- time ------------------------------------------------------------------------
@@ -682,6 +684,15 @@ def _clip(text: str, limit: int) -> str:
     return (text or "").strip()[:limit]
 
 
+def _typed(text: str, limit: int, field: str, label_key: str) -> str:
+    """What the desk typed, checked before anything is written: too long, control characters or a
+    broken character are refused with a message for ``field`` (never cut, never stored)."""
+    try:
+        return clean_input(text, field=t(label_key), limit=limit)
+    except TextRefused as exc:
+        raise ValidationError({field: str(exc)}) from None
+
+
 def _greeting(kind: str, enc: Encounter, owner: Owner | None, staff: Staff | None, *, position: int = 0) -> Greeting:
     who = owner.name if owner is not None else (enc.party_label or t(f"queue.guest.{enc.guest_type}"))
     return Greeting(
@@ -720,12 +731,13 @@ def arrive(
     now = _now(now)
     day = local_day(now)
     _check_guest(guest_type)
+    label = _typed(label, LABEL_MAX, "label", "text.field.party_label")
     owner = _check_owner(session, owner_id)
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     decision = rotation.decide_arrival(st.pointer, st.states(), st.line())
     enc = Encounter(desk=desk, day=day, guest_type=guest_type, owner_id=owner_id,
-                    party_label=_clip(label, LABEL_MAX), arrived_at=now)
+                    party_label=label, arrived_at=now)
     if decision.waits:
         enc.state = "waiting"
         session.add(enc)
@@ -764,13 +776,14 @@ def direct(
     day = local_day(now)
     _check_guest(guest_type)
     _check_seat(seat)
+    label = _typed(label, LABEL_MAX, "label", "text.field.party_label")
     owner = _check_owner(session, owner_id)
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     staff = _staff_at(st, seat)
     decision = rotation.decide_direct(seat, st.states())
     enc = Encounter(desk=desk, day=day, guest_type=guest_type, owner_id=owner_id, direct=True,
-                    party_label=_clip(label, LABEL_MAX), arrived_at=now, seat=seat, staff_id=staff.id)
+                    party_label=label, arrived_at=now, seat=seat, staff_id=staff.id)
     if decision.waits:
         enc.state = "waiting"
         session.add(enc)
@@ -825,6 +838,7 @@ def handoff(
     _check_seat(seat)
     _check_seat(to_seat)
     _check_category(category)
+    reason = _typed(reason, REASON_MAX, "reason", "text.field.handoff_reason")
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     staff = _staff_at(st, seat)
@@ -841,7 +855,7 @@ def handoff(
         raise ValidationError({"to_seat": t("queue.err_handoff_away", name=target.name)})
     if state is SeatState.SERVING:
         raise ValidationError({"to_seat": t("queue.err_handoff_serving", name=target.name)})
-    reason = _clip(reason, REASON_MAX) or t("queue.handoff_default_reason", category=_category_name(category))
+    reason = reason or t("queue.handoff_default_reason", category=_category_name(category))
     session.add(Handoff(encounter_id=enc.id, from_staff_id=staff.id, to_staff_id=target.id, from_seat=seat,
                         to_seat=to_seat, category=category, reason=reason, at=now))
     _save_encounter(session, enc, staff_id=target.id, seat=to_seat, category=category,
@@ -897,6 +911,7 @@ def finish(
     _check_category(category)
     if outcome not in FINISH_OUTCOMES:
         raise ValidationError({"outcome": t("queue.err_outcome", value=outcome or "—")})
+    note = _typed(note, NOTE_MAX, "note", "text.field.finish_note")
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     if encounter_id is not None:
@@ -909,7 +924,7 @@ def finish(
         if enc is None:
             raise ValidationError({"seat": t("queue.err_not_serving", seat=_seat_name(seat), name=staff.name)})
     _save_encounter(session, enc, state="closed", category=category, outcome=outcome, ended_at=now,
-                    note=_clip(note, NOTE_MAX))
+                    note=note)
     session.flush()
     st.open = [e for e in st.open if e.id != enc.id]
     freed = enc.seat if enc.seat in st.roster and st.roster[enc.seat].id == enc.staff_id else None
@@ -939,12 +954,13 @@ def set_state(
     _check_seat(seat)
     if state not in STAFF_STATES:
         raise ValidationError({"state": t("queue.err_state", value=state)})
+    note = _typed(note, TASK_NOTE_MAX, "note", "text.field.task_note")
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     staff = _staff_at(st, seat)
     if state == "away" and st.serving(staff.id) is not None:
         raise ValidationError({"state": t("queue.err_away_serving", name=staff.name)})
-    _set_own_state(session, staff.id, state, _clip(note, 200), now)
+    _set_own_state(session, staff.id, state, note, now)
     session.flush()
     st = _read(session, desk, day)
     return Result(

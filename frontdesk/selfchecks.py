@@ -38,6 +38,7 @@ from frontdesk.checklists import Template, load_templates, templates_for
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.core.i18n import current_language, t
 from frontdesk.models import CHECK_ANSWERS, GENDERS, PinGuard, SelfCheck, SelfCheckItem, Staff
+from frontdesk.core.text import TextRefused, clean_input
 from frontdesk.names import clean_text
 from frontdesk.roster import has_pin, roster_for, seat_label, seat_of, seat_order, verify_pin
 from frontdesk.shifts import shift_sort_key
@@ -360,13 +361,14 @@ def _validated(rows: dict[int, SelfCheckItem], answers: dict[int, tuple[str, str
         if row is None:
             raise ValidationError({"item": t("checks.err_item_missing", position=position)})
         answer = (answer or "").strip().lower()
-        note = clean_text(note or "")
+        try:
+            note = clean_input(clean_text(note or ""), field=t("text.field.check_note"), limit=NOTE_MAX)
+        except TextRefused as exc:
+            raise ValidationError({"note": str(exc)}) from None
         if answer and answer not in CHECK_ANSWERS:
             raise ValidationError({"answer": t("checks.err_answer", answer=answer)})
         if answer == "fail" and not note:
             raise ValidationError({"note": t("checks.err_note_required", position=position, text=row.text)})
-        if len(note) > NOTE_MAX:
-            raise ValidationError({"note": t("checks.err_note_long", max=NOTE_MAX)})
         out[position] = (answer, note)
     return out
 
@@ -506,11 +508,12 @@ def start_correction(session: Session, check_id: int, reason: str, *, now: datet
         raise ConflictError(t("checks.err_already_corrected"))
     if existing is not None:
         return _view(session, existing)
-    reason = clean_text(reason)
+    try:
+        reason = clean_input(clean_text(reason), field=t("text.field.correction_reason"), limit=REASON_MAX)
+    except TextRefused as exc:
+        raise ValidationError({"reason": str(exc)}) from None
     if not reason:
         raise ValidationError({"reason": t("checks.err_reason_required")})
-    if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": t("checks.err_note_long", max=REASON_MAX)})
     new = SelfCheck(day=old.day, shift=old.shift, staff_id=old.staff_id, seat=old.seat, gender=old.gender,
                     corrects_id=old.id, reason=reason, started_at=_now(now), item_count=old.item_count)
     session.add(new)

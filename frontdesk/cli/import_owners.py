@@ -8,6 +8,7 @@ import click
 
 from frontdesk.cli.common import DB_HELP, fail, with_database
 from frontdesk.core.i18n import t
+from frontdesk.core.text import shown
 
 
 @click.command("import-owners")
@@ -31,9 +32,11 @@ def import_owners(ctx: click.Context, csv_file: str, db: str | None, skip_bad: b
         report = with_database(ctx, db, lambda s: run_import(s, csv_file, skip_bad=skip_bad, dry_run=dry_run))
     except ImportFileError as exc:
         fail(t("importer.file_failed", path=csv_file, error=str(exc)))
+    # The file's own text (a name, a column header) reaches the terminal as text: shown() makes
+    # an escape sequence visible instead of letting it clear the screen.
     for rejected in report.rejected:
-        click.echo(rejected.message, err=True)
+        click.echo(shown(rejected.message), err=True)
     for line in report.lines()[len(report.rejected) :]:
-        click.echo(line, err=bool(report.rejected) and not report.imported)
+        click.echo(shown(line), err=bool(report.rejected) and not report.imported)
     if report.rejected and not report.imported:
         sys.exit(1)

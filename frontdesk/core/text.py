@@ -226,3 +226,54 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- text coming in ----------------------------------------------------------------
+
+
+class TextRefused(ValueError):
+    """Typed or imported text the app will not store; the message (translated) says why and where."""
+
+
+_LINE_BREAKS = re.compile(r"\r\n?")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_input(value: str | None, *, field: str, limit: int, multiline: bool = False) -> str:
+    """Text a person typed, pasted or imported, ready to store; :class:`TextRefused` when it cannot be.
+
+    The one rule for every free-text field of the domain (names, notes, labels, reasons):
+
+    - a lone surrogate (half of an emoji from a broken paste) is refused: the database could
+      not store it;
+    - control characters (an escape sequence that clears the screen or sets the terminal's
+      title, a NUL, a bidi override) are refused, never stored; the message shows them as
+      their visible placeholders (␛);
+    - one-line fields get their runs of whitespace (tabs, line breaks) made one space;
+      multi-line fields keep line breaks (``\\r\\n`` becomes ``\\n``) and tabs;
+    - leading and trailing whitespace goes; more than ``limit`` characters is refused with a
+      message naming the limit ("姓名最多 40 字").
+
+    ``field`` is the field's name in the UI language, for the message.
+    """
+    from frontdesk.core.i18n import t
+
+    text = value or ""
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        raise TextRefused(t("text.err_surrogate", field=field))
+    text = _LINE_BREAKS.sub("\n", text)
+    if not multiline:
+        text = _SPACES.sub(" ", text)
+    bad = list(dict.fromkeys(ch for ch in text if _unsafe(ch) and ch not in "\t\n"))  # in the order typed
+    if bad:
+        raise TextRefused(t("text.err_control", field=field, chars=" ".join(_placeholder(ch) for ch in bad[:5])))
+    text = text.strip()
+    if len(text) > limit:
+        raise TextRefused(t("text.err_too_long", field=field, max=limit, count=len(text)))
+    return text
+
+
+def search_text(value: str | None) -> str:
+    """A search query as it can be looked up: lone surrogates and control characters dropped
+    (a search stores nothing, so it is cleaned, not refused)."""
+    return "".join(ch for ch in value or "" if not _unsafe(ch) or ch in "\t\n")
