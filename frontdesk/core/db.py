@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from frontdesk import models  # noqa: F401  (registers the tables)
@@ -39,8 +39,30 @@ def resolve_url(db: str | None = None, settings_url: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+# The kinds of database the app works with, as SQLAlchemy names them (``postgresql`` alone means psycopg).
+SUPPORTED = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+
+
+def check_url(url: str) -> str:
+    """``url`` if the app can use it (a SQLite file, PostgreSQL through psycopg), else a
+    :class:`DatabaseError` naming the kinds it can use. ``postgresql://`` means psycopg."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(t("db.unsupported_url", url=url)) from None
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        url = parsed.render_as_string(hide_password=False)
+    if parsed.drivername not in SUPPORTED:
+        raise DatabaseError(t("db.unsupported_url", url=parsed.render_as_string(hide_password=True)))
+    return url
+
+
 def sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     return Path(parsed.database)
@@ -80,7 +102,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """One engine for the app. SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout."""
+    """One engine for the app. SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout.
+
+    Bound parameters (names, phones) are never part of an error's text, so never of a log.
+    A URL of a kind the app cannot use is a :class:`DatabaseError`.
+    """
+    url = check_url(url)
     path = sqlite_path(url)
     if path is not None:
         _prepare_sqlite_file(path)
