@@ -29,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
+from frontdesk.core.db import require_intact
 from frontdesk.core.errors import FrontdeskError, ValidationError
 from frontdesk.core.i18n import t
 from frontdesk.models import Occupancy, Owner, Unit, utcnow
@@ -349,6 +350,7 @@ def import_owners(
             raise ImportFileError(t("importer.err.cannot_read", path=source, error=exc.strerror or exc)) from exc
     else:
         data = source
+    require_intact(session.connection())  # a damaged file takes no import (PRAGMA quick_check)
     report = ImportReport(skip_bad=skip_bad)
     text, report.encoding = decode(data)
     rows = parse_rows(text, report)
