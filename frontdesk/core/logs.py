@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import re
 from pathlib import Path
 
 from platformdirs import user_log_dir
@@ -21,16 +22,26 @@ MAX_BYTES = 2_000_000
 BACKUP_COUNT = 5
 
 
+# PostgreSQL's DETAIL line quotes the values of the row (``Key (name)=(王芳) already exists``).
+_SERVER_DETAIL = re.compile(r"(?m)^(DETAIL|HINT):.*$")
+
+
+def scrub(text: str) -> str:
+    """Text fit for the log: ID numbers masked, the server's DETAIL/HINT lines dropped."""
+    return _SERVER_DETAIL.sub(r"\1: (hidden)", mask_ids(text))
+
+
 class MaskingFilter(logging.Filter):
-    """Rewrites each record's message so no full ID number reaches a log file."""
+    """Rewrites each record's message so no full ID number, and no row values a database
+    server quoted, reach a log file."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = mask_ids(message)
+        masked = scrub(message)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = mask_ids(record.exc_text)
+            record.exc_text = scrub(record.exc_text)
         if masked != message or record.args:
             record.msg, record.args = masked, None
         return True

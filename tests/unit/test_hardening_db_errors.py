@@ -3,6 +3,7 @@ all of them, never a stored value), and a backup behind a lock gives up with one
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 import uuid
@@ -19,10 +20,12 @@ from frontdesk.cli import main
 from frontdesk.core import db, i18n
 from frontdesk.core.db import DatabaseError, explain, make_engine, open_database, session_scope, sqlite_path
 from frontdesk.core.errors import ValidationError
+from frontdesk.core.logs import setup_logging
 from tests.conftest import postgres_base_url
 
 UNIT_INSERT = ("INSERT INTO unit (code, building, entrance, room, notes, created_at, version) "
-               "VALUES ('3-2-1101', '3', '2', '1101', '', '2026-01-01', 1)")
+               "VALUES (:code, '3', '2', '1101', '', '2026-01-01', 1)")
+UNIT = {"code": "3-2-1101"}
 
 # --- SQLite ---------------------------------------------------------------------------------
 
@@ -32,7 +35,7 @@ def test_sqlite_errors_get_their_own_messages(engine, db_url):
     with pytest.raises(SQLAlchemyError) as dup:
         with engine.begin() as conn:
             for _ in range(2):
-                conn.execute(text(UNIT_INSERT))
+                conn.execute(text(UNIT_INSERT), UNIT)
     message = explain(dup.value, db_url)
     assert message.startswith("The same record is already there (unit.code)") and "3-2-1101" not in message
     with pytest.raises(SQLAlchemyError) as fk:
@@ -172,17 +175,25 @@ def test_postgres_connection_lost_mid_work(pg_url, pg_engine, pg_admin):
 
 
 @pytest.mark.postgres
-def test_postgres_unique_violation_names_the_constraint_not_the_value(pg_url, pg_engine):
+def test_postgres_unique_violation_names_the_constraint_not_the_value(pg_url, pg_engine, tmp_path):
     i18n.set_language("en")
     with session_scope(pg_engine) as s:
         roster.create_staff(s, roster.StaffForm(name="王芳", gender="F"))
     with pytest.raises(DBAPIError) as info:
         with pg_engine.begin() as conn:
             for _ in range(2):
-                conn.execute(text(UNIT_INSERT))
+                conn.execute(text(UNIT_INSERT), UNIT)
     message = explain(info.value, pg_url)
     assert message.startswith("The same record is already there (") and "3-2-1101" not in message
     assert "Key (" not in message and "王芳" not in message
+    # the log keeps the traceback but not the row's values the server quoted
+    log_file = setup_logging(path=tmp_path / "pg.log")
+    logging.getLogger("frontdesk").error("worker failed: %s", message, exc_info=(
+        type(info.value), info.value, info.value.__traceback__))
+    for handler in logging.getLogger("frontdesk").handlers:
+        handler.flush()
+    logged = log_file.read_text(encoding="utf-8")
+    assert "UniqueViolation" in logged and "3-2-1101" not in logged and "DETAIL: (hidden)" in logged
     # the domain still turns it into its own message at the field
     with session_scope(pg_engine) as s, pytest.raises(ValidationError):
         roster.create_staff(s, roster.StaffForm(name="王芳", gender="F"))
