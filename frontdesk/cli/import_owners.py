@@ -18,7 +18,7 @@ from frontdesk.core.text import shown
 @click.option("--dry-run", is_flag=True, help="Check the file and report, import nothing.")
 @click.pass_context
 def import_owners(ctx: click.Context, csv_file: str, db: str | None, skip_bad: bool, dry_run: bool) -> None:
-    """Import units and owners from a CSV file (UTF-8 or GBK), in one transaction.
+    """Import units and owners from a CSV file (UTF-8, GBK or Big5), in one transaction.
 
     Columns (header row required, Chinese or English names): 單元/unit, 姓名/name,
     性別/gender, 電話/phone, 電話2/phone2, 身份/role, VIP, 熟客/familiar, 備註/notes.
