@@ -47,6 +47,7 @@ from frontdesk.core.config import data_dir
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.core.history import versioned_update
 from frontdesk.core.i18n import LANGUAGES, current_language, t, tn
+from frontdesk.core.text import TextRefused, clean_input
 from frontdesk.models import (
     GUEST_TYPES,
     OUTCOMES,
@@ -95,6 +96,7 @@ DEFAULT_APOLOGY_SECONDS = 120
 REASON_MAX = 200
 NOTE_MAX = 500
 LABEL_MAX = 80
+TASK_NOTE_MAX = 200
 
 
 # --- time ------------------------------------------------------------------------
@@ -860,6 +862,15 @@ def _clip(text: str, limit: int) -> str:
     return (text or "").strip()[:limit]
 
 
+def _typed(text: str, limit: int, field: str, label_key: str) -> str:
+    """What the desk typed, checked before anything is written: too long, control characters or a
+    broken character are refused with a message for ``field`` (never cut, never stored)."""
+    try:
+        return clean_input(text, field=t(label_key), limit=limit)
+    except TextRefused as exc:
+        raise ValidationError({field: str(exc)}) from None
+
+
 def _greeting(kind: str, enc: Encounter, owner: Owner | None, staff: Staff | None, *, position: int = 0) -> Greeting:
     who = _who(enc, owner)
     return Greeting(
@@ -898,12 +909,13 @@ def arrive(
     now = _now(now)
     day = local_day(now)
     _check_guest(guest_type)
+    label = _typed(label, LABEL_MAX, "label", "text.field.party_label")
     owner = _check_owner(session, owner_id)
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     decision = rotation.decide_arrival(st.pointer, st.states(), st.line())
     enc = Encounter(desk=desk, day=day, guest_type=guest_type, owner_id=owner_id,
-                    party_label=_clip(label, LABEL_MAX), arrived_at=now)
+                    party_label=label, arrived_at=now)
     if decision.waits:
         enc.state = WAITING
         _create(session, enc, "arrive", now)
@@ -940,13 +952,14 @@ def direct(
     day = local_day(now)
     _check_guest(guest_type)
     _check_seat(seat)
+    label = _typed(label, LABEL_MAX, "label", "text.field.party_label")
     owner = _check_owner(session, owner_id)
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     staff = _staff_at(st, seat)
     decision = rotation.decide_direct(seat, st.states())
     enc = Encounter(desk=desk, day=day, guest_type=guest_type, owner_id=owner_id, direct=True,
-                    party_label=_clip(label, LABEL_MAX), arrived_at=now, seat=seat, staff_id=staff.id)
+                    party_label=label, arrived_at=now, seat=seat, staff_id=staff.id)
     if decision.waits:
         enc.state = WAITING
         _create(session, enc, "direct", now)
@@ -999,6 +1012,7 @@ def handoff(
     _check_seat(seat)
     _check_seat(to_seat)
     _check_category(category)
+    reason = _typed(reason, REASON_MAX, "reason", "text.field.handoff_reason")
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     staff = _staff_at(st, seat)
@@ -1015,7 +1029,7 @@ def handoff(
         raise ValidationError({"to_seat": t("queue.err_handoff_away", name=target.name)})
     if state is SeatState.SERVING:
         raise ValidationError({"to_seat": t("queue.err_handoff_serving", name=target.name)})
-    reason = _clip(reason, REASON_MAX) or t("queue.handoff_default_reason", category=_category_name(category))
+    reason = reason or t("queue.handoff_default_reason", category=_category_name(category))
     session.add(Handoff(encounter_id=enc.id, from_staff_id=staff.id, to_staff_id=target.id, from_seat=seat,
                         to_seat=to_seat, category=category, reason=reason, at=now))
     _move(session, enc, "handoff", now, why=reason, staff_id=target.id, seat=to_seat, category=category,
@@ -1071,6 +1085,7 @@ def finish(
     _check_category(category)
     if outcome not in FINISH_OUTCOMES:
         raise ValidationError({"outcome": t("queue.err_outcome", value=outcome or "—")})
+    note = _typed(note, NOTE_MAX, "note", "text.field.finish_note")
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     if encounter_id is not None:
@@ -1082,7 +1097,7 @@ def finish(
         enc = st.serving(staff.id)
         if enc is None:
             raise ValidationError({"seat": t("queue.err_not_serving", seat=_seat_name(seat), name=staff.name)})
-    _move(session, enc, "finish", now, category=category, outcome=outcome, ended_at=now, note=_clip(note, NOTE_MAX))
+    _move(session, enc, "finish", now, category=category, outcome=outcome, ended_at=now, note=note)
     session.flush()
     st.open = [e for e in st.open if e.id != enc.id]
     freed = enc.seat if enc.seat in st.roster and st.roster[enc.seat].id == enc.staff_id else None
@@ -1112,12 +1127,13 @@ def set_state(
     _check_seat(seat)
     if state not in STAFF_STATES:
         raise ValidationError({"state": t("queue.err_state", value=state)})
+    note = _typed(note, TASK_NOTE_MAX, "note", "text.field.task_note")
     _begin(session, desk, day, expected_version, now)
     st = _read(session, desk, day)
     staff = _staff_at(st, seat)
     if state == StaffState.AWAY and st.serving(staff.id) is not None:
         raise ValidationError({"state": t("queue.err_away_serving", name=staff.name)})
-    _set_own_state(session, staff.id, state, _clip(note, 200), now)
+    _set_own_state(session, staff.id, state, note, now)
     session.flush()
     st = _read(session, desk, day)
     return Result(

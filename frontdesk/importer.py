@@ -16,19 +16,34 @@ checks every row, and either writes everything that was accepted or nothing.
   as needed.
 * Every rejected row is reported with its line number and reason. If any row
   is rejected nothing is written, unless ``skip_bad`` is given.
+* The file is streamed, never held whole: a first pass checks every row (keeping
+  only a 16-byte digest per person and per unit link to find repeats) and spills
+  the accepted rows, already normalised, to a private temporary file; only when
+  everything is checked does a second pass write them, 500 at a time, in the
+  caller's transaction. Memory stays a few times the file's size whatever its
+  length (``benchmarks/import_memory.py``).
+* A database with a damaged page takes no import (``PRAGMA quick_check`` first).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
 import io
+import pickle
 import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, case, insert, select, update
 from sqlmodel import Session
 
+from frontdesk.core.db import require_intact
 from frontdesk.core.errors import FrontdeskError, ValidationError
 from frontdesk.core.i18n import t, tn
 from frontdesk.models import Occupancy, Owner, Unit, utcnow
@@ -127,6 +142,8 @@ class _Row:
 
 # --- reading -----------------------------------------------------------------------
 
+_READ = 1 << 20  # bytes read at a time
+
 
 def _implausible(text: str) -> bool:
     """Characters an owners list never holds, but a file read in the wrong double-byte
@@ -139,24 +156,93 @@ def _implausible(text: str) -> bool:
     return False
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 (BOM or not), then GB18030 (a superset of GBK), then Big5.
+def _reads_as(raw: BinaryIO, encoding: str, look) -> bool:
+    """Whether the whole of ``raw`` decodes in ``encoding`` with ``look(text)`` true of every piece."""
+    raw.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        while True:
+            chunk = raw.read(_READ)
+            text = decoder.decode(chunk, final=not chunk)
+            if not look(text):
+                return False
+            if not chunk:
+                return True
+    except UnicodeDecodeError:
+        return False
+    finally:
+        raw.seek(0)
+
+
+def _japanese(raw: BinaryIO) -> bool:
+    """A Shift-JIS file (Excel on a Japanese system): it reads as cp932 without half-width
+    katakana or user-defined characters (a GBK or Big5 file read as cp932 is full of both),
+    with kana in it, or with kanji that GB2312 mostly lacks when the bytes are read as GBK."""
+    seen = {"kana": 0, "wide": 0}
+
+    def look(text: str) -> bool:
+        for ch in text:
+            code = ord(ch)
+            if code < 0x80:
+                continue
+            if 0xFF61 <= code <= 0xFF9F or 0xE000 <= code <= 0xF8FF:
+                return False
+            seen["wide"] += 1
+            if 0x3040 <= code <= 0x30FF:
+                seen["kana"] += 1
+        return True
+
+    if not _reads_as(raw, "cp932", look) or not seen["wide"]:
+        return False
+    if seen["kana"]:
+        return True
+    counts = {"all": 0, "gb2312": 0}
+
+    def common_hanzi(text: str) -> bool:
+        for ch in text:
+            if ord(ch) >= 0x80:
+                counts["all"] += 1
+                try:
+                    ch.encode("gb2312")
+                    counts["gb2312"] += 1
+                except UnicodeEncodeError:
+                    pass
+        return True
+
+    _reads_as(raw, "gb18030", common_hanzi)
+    return counts["gb2312"] * 2 < counts["all"]
+
+
+def detect_encoding(raw: BinaryIO) -> str:
+    """The codec to read ``raw`` with: UTF-8 (BOM or not), then GB18030 (a superset of GBK),
+    then Big5, each over the whole file, a piece at a time.
 
     GB18030 accepts almost any bytes, so a Big5 file "decodes" into nonsense; text
     that reads as kana, Greek, box drawing or private-use characters is taken as the
-    wrong encoding and the next one is tried. Nothing plausible: a clear error.
+    wrong encoding and the next one is tried. A Shift-JIS file would read as Chinese
+    nonsense too: it is recognised (:func:`_japanese`) and refused with its own message.
+    Nothing plausible: a clear error.
     """
-    for encoding in (*ENCODINGS, "big5"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:  # UTF-16 or a binary file that happened to decode
-            break
-        if encoding != "utf-8-sig" and _implausible(text):
-            continue
-        return text, {"gb18030": "gbk/gb18030", "big5": "big5"}.get(encoding, "utf-8")
+    def no_nul(text: str) -> bool:  # UTF-16 or a binary file that happened to decode
+        return "\x00" not in text
+
+    if _reads_as(raw, "utf-8-sig", no_nul):
+        return "utf-8-sig"
+    if _japanese(raw):
+        raise ImportFileError(t("importer.err.shift_jis"))
+    for encoding in ("gb18030", "big5"):
+        if _reads_as(raw, encoding, lambda text: no_nul(text) and not _implausible(text)):
+            return encoding
     raise ImportFileError(t("importer.err.encoding"))
+
+
+_ENCODING_NAMES = {"utf-8-sig": "utf-8", "gb18030": "gbk/gb18030", "big5": "big5"}
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a whole file's bytes, as :func:`detect_encoding` reads them."""
+    encoding = detect_encoding(io.BytesIO(data))
+    return data.decode(encoding), _ENCODING_NAMES[encoding]
 
 
 def column_label(column: str) -> str:
@@ -211,9 +297,11 @@ def _flag(text: str, column: str) -> bool:
     raise ValueError(t("importer.err.flag", column=column, value=clean_text(text)))
 
 
-def parse_rows(text: str, report: ImportReport) -> list[_Row]:
-    """The data rows as forms, with their first line numbers; broken rows go to ``report``."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def parse_rows(text: str | io.TextIOBase, report: ImportReport) -> Iterator[_Row]:
+    """The data rows as forms, one at a time, with their first line numbers; broken rows go
+    to ``report``. ``text`` is the file's text or a text stream (read as it goes)."""
+    stream = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(stream, strict=True)
     try:
         header = next(reader)
         while not any(c.strip() for c in header):
@@ -224,7 +312,6 @@ def parse_rows(text: str, report: ImportReport) -> list[_Row]:
         raise ImportFileError(t("importer.err.header_broken", error=str(exc))) from exc
     index, report.ignored_columns = _map_header(header)
     width = len(header)
-    rows: list[_Row] = []
     last_line = reader.line_num
     while True:
         line = last_line + 1
@@ -274,8 +361,7 @@ def parse_rows(text: str, report: ImportReport) -> list[_Row]:
         if problems:
             report.rejected.append(Rejected(line, " ".join(problems)))
         else:
-            rows.append(row)
-    return rows
+            yield row
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -329,6 +415,44 @@ def _chunks(items: list, size: int = _CHUNK):
         yield items[i : i + size]
 
 
+def _batched(rows: Iterator[_Row], size: int = _CHUNK) -> Iterator[list[_Row]]:
+    batch: list[_Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _digest(parts: tuple) -> bytes:
+    """16 bytes standing for a person or a unit link across the whole file (instead of its text)."""
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
+
+
+@dataclass
+class _Checks:
+    """What the first pass keeps over the whole file, small whatever the file's size."""
+
+    first_of_person: dict[bytes, tuple[int, str]] = field(default_factory=dict)  # → (line, gender)
+    seen_link: dict[bytes, int] = field(default_factory=dict)  # (unit, person) → line
+    matched: dict[bytes, int] = field(default_factory=dict)  # person → owner already in the database
+
+
+@contextmanager
+def _opened(source: bytes | str | Path) -> Iterator[BinaryIO]:
+    if isinstance(source, (bytes, bytearray)):
+        yield io.BytesIO(source)
+        return
+    try:
+        fh = open(source, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise ImportFileError(t("importer.err.cannot_read", path=source, error=exc.strerror or exc)) from exc
+    with fh:
+        yield fh
+
+
 def import_owners(
     session: Session,
     source: bytes | str | Path,
@@ -340,49 +464,59 @@ def import_owners(
 
     ``source`` is the file's bytes or its path. Nothing is written when any row is
     rejected (unless ``skip_bad``) or with ``dry_run``. A problem with the file as a
-    whole raises :class:`ImportFileError`.
+    whole raises :class:`ImportFileError`; a damaged database, ``DatabaseError``.
     """
-    if isinstance(source, (str, Path)):
-        try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            raise ImportFileError(t("importer.err.cannot_read", path=source, error=exc.strerror or exc)) from exc
-    else:
-        data = source
-    report = ImportReport(skip_bad=skip_bad)
-    text, report.encoding = decode(data)
-    rows = parse_rows(text, report)
-    if not rows and not report.rejected:
-        raise ImportFileError(t("importer.err.no_rows"))
-    rows = _check_against_file_and_database(session, rows, report)
-    report.rejected.sort(key=lambda r: r.line)
-    report.accepted = len(rows)
-    if dry_run or (report.rejected and not skip_bad) or not rows:
-        return report
-    _write(session, rows, report)
+    with _opened(source) as raw:
+        require_intact(session.connection())  # a damaged file takes no import (PRAGMA quick_check)
+        report = ImportReport(skip_bad=skip_bad)
+        encoding = detect_encoding(raw)
+        report.encoding = _ENCODING_NAMES[encoding]
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        checks = _Checks()
+        # The accepted rows wait here, normalised, until every row is checked: a private
+        # temporary file (0600, already unlinked), gone when the import ends.
+        with tempfile.TemporaryFile(prefix="frontdesk-import-") as spill:
+            for batch in _batched(parse_rows(text, report)):
+                kept = _check_batch(session, batch, checks, report)
+                report.accepted += len(kept)
+                if kept and not dry_run:
+                    pickle.dump([_record(row) for row in kept], spill, protocol=pickle.HIGHEST_PROTOCOL)
+            text.detach()
+            if report.rows == 0:
+                raise ImportFileError(t("importer.err.no_rows"))
+            report.rejected.sort(key=lambda r: r.line)
+            if dry_run or (report.rejected and not skip_bad) or not report.accepted:
+                return report
+            matched = checks.matched
+            del checks  # the digests are not needed to write
+            spill.seek(0)
+            _write(session, _spilled(spill), matched, report)
     report.imported = True
     return report
 
 
-def _check_against_file_and_database(session: Session, rows: list[_Row], report: ImportReport) -> list[_Row]:
-    """Drop rows repeating an earlier row or the database; the same person must agree on gender."""
-    first_of_person: dict[tuple, _Row] = {}
-    seen_link: dict[tuple, int] = {}
+def _check_batch(session: Session, rows: list[_Row], checks: _Checks, report: ImportReport) -> list[_Row]:
+    """Drop rows repeating an earlier row or the database; the same person must agree on gender.
+
+    Called on the rows in file order, a batch at a time: what a row is checked against in
+    the file is kept in ``checks``; the database is asked once per batch.
+    """
     kept: list[_Row] = []
     for row in rows:
-        first = first_of_person.setdefault(row.person, row)
-        if first is not row and first.values["gender"] != row.values["gender"]:
-            report.rejected.append(Rejected(row.line, t("importer.err.gender_differs", line=first.line)))
+        person = _digest(row.person)
+        first = checks.first_of_person.setdefault(person, (row.line, row.values["gender"]))
+        if first[0] != row.line and first[1] != row.values["gender"]:
+            report.rejected.append(Rejected(row.line, t("importer.err.gender_differs", line=first[0])))
             continue
-        link = (row.code, row.person)
-        if link in seen_link:
-            report.rejected.append(Rejected(row.line, t("importer.err.duplicate_row", line=seen_link[link])))
+        link = _digest((row.code, *row.person))
+        if link in checks.seen_link:
+            report.rejected.append(Rejected(row.line, t("importer.err.duplicate_row", line=checks.seen_link[link])))
             continue
-        seen_link[link] = row.line
+        checks.seen_link[link] = row.line
         kept.append(row)
     units = _existing_units(session, sorted({r.code for r in kept}))
     owners = _existing_owners(session, {r.person for r in kept if r.person[1]})
-    links = _existing_links(session, [u for u in units.values()], sorted(set(owners.values())))
+    links = _existing_links(session, list(units.values()), sorted(set(owners.values())))
     named = _names_in_units(session, [r for r in kept if not r.person[1] and r.code in units])
     out = []
     for row in kept:
@@ -394,10 +528,34 @@ def _check_against_file_and_database(session: Session, rows: list[_Row], report:
                 Rejected(row.line, t("importer.err.already_there", name=row.values["name"], code=row.code))
             )
             continue
+        if owner_id is not None:
+            checks.matched[_digest(row.person)] = owner_id
         out.append(row)
     return out
 
 
+@dataclass
+class _Accepted:
+    """An accepted row as the second pass writes it."""
+
+    code: str
+    parts: tuple[str, str, str]
+    role: str
+    values: dict
+    person: bytes  # its digest
+
+
+def _record(row: _Row) -> tuple:
+    return (row.code, row.parts, row.role, row.values, _digest(row.person))
+
+
+def _spilled(spill) -> Iterator[list[_Accepted]]:
+    while True:
+        try:
+            batch = pickle.load(spill)  # noqa: S301 - our own temporary file, written just now
+        except EOFError:
+            return
+        yield [_Accepted(*record) for record in batch]
 def _existing_units(session: Session, codes: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in _chunks(codes):
@@ -458,37 +616,63 @@ def _insert(session: Session, model, values: list[dict]) -> list[int]:
     return ids
 
 
-def _write(session: Session, rows: list[_Row], report: ImportReport) -> None:
-    """Write the accepted rows with bulk inserts (ORM objects cost more than the SQL here)."""
+def _write(session: Session, batches: Iterator[list[_Accepted]], matched: dict[bytes, int],
+           report: ImportReport) -> None:
+    """Write the accepted rows a batch at a time with bulk inserts (ORM objects cost more than
+    the SQL here). A person on several rows is one owner: flags add up, the first notes and
+    phone 2 stay (an UPDATE when the person was written with an earlier batch)."""
     now = utcnow()
-    units = _existing_units(session, sorted({r.code for r in rows}))
-    new_units: dict[str, dict] = {}
-    for row in rows:
-        if row.code not in units and row.code not in new_units:
-            b, e, r = row.parts
-            new_units[row.code] = {"code": row.code, "building": b, "entrance": e, "room": r, "notes": "",
-                                   "created_at": now, "version": 1}
-    units.update(zip(new_units, _insert(session, Unit, list(new_units.values()))))
-    report.units_created = len(new_units)
+    created: dict[bytes, int] = {}  # person → owner made by this import
+    owner_table = Owner.__table__
+    c = owner_table.c
+    merge = (  # one Core statement, run once per repeat of a person written with an earlier batch
+        update(owner_table)
+        .where(c.id == bindparam("b_id"))
+        .values(
+            is_vip=c.is_vip | bindparam("b_vip"),
+            is_familiar=c.is_familiar | bindparam("b_familiar"),
+            notes=case((c.notes == "", bindparam("b_notes")), else_=c.notes),
+            phone2=case((c.phone2 == "", bindparam("b_phone2")), else_=c.phone2),
+            phone2_tail=case((c.phone2 == "", bindparam("b_phone2_tail")), else_=c.phone2_tail),
+        )
+    )
+    for rows in batches:
+        units = _existing_units(session, sorted({r.code for r in rows}))  # with those made by earlier batches
+        new_units: dict[str, dict] = {}
+        for row in rows:
+            if row.code not in units and row.code not in new_units:
+                b, e, r = row.parts
+                new_units[row.code] = {"code": row.code, "building": b, "entrance": e, "room": r, "notes": "",
+                                       "created_at": now, "version": 1}
+        units.update(zip(new_units, _insert(session, Unit, list(new_units.values()))))
+        report.units_created += len(new_units)
 
-    owners = _existing_owners(session, {r.person for r in rows if r.person[1]})
-    report.owners_matched = len(owners)
-    new_owners: dict[tuple, dict] = {}
-    for row in rows:
-        if row.person in owners:
-            continue
-        owner = new_owners.get(row.person)
-        if owner is None:
-            new_owners[row.person] = row.values | {"created_at": now, "updated_at": now, "version": 1}
-        else:  # the same person on a later row: flags add up, the first notes and phone 2 stay
-            owner["is_vip"] = owner["is_vip"] or row.values["is_vip"]
-            owner["is_familiar"] = owner["is_familiar"] or row.values["is_familiar"]
-            owner["notes"] = owner["notes"] or row.values["notes"]
-            if not owner["phone2"]:
-                owner["phone2"], owner["phone2_tail"] = row.values["phone2"], row.values["phone2_tail"]
-    owners.update(zip(new_owners, _insert(session, Owner, list(new_owners.values()))))
-    report.owners_created = len(new_owners)
+        new_owners: dict[bytes, dict] = {}
+        merges: list[dict] = []
+        for row in rows:
+            if row.person in matched:
+                continue
+            if row.person in created:
+                merges.append({"b_id": created[row.person], "b_vip": row.values["is_vip"],
+                               "b_familiar": row.values["is_familiar"], "b_notes": row.values["notes"],
+                               "b_phone2": row.values["phone2"], "b_phone2_tail": row.values["phone2_tail"]})
+                continue
+            owner = new_owners.get(row.person)
+            if owner is None:
+                new_owners[row.person] = row.values | {"created_at": now, "updated_at": now, "version": 1}
+            else:  # the same person on a later row: flags add up, the first notes and phone 2 stay
+                owner["is_vip"] = owner["is_vip"] or row.values["is_vip"]
+                owner["is_familiar"] = owner["is_familiar"] or row.values["is_familiar"]
+                owner["notes"] = owner["notes"] or row.values["notes"]
+                if not owner["phone2"]:
+                    owner["phone2"], owner["phone2_tail"] = row.values["phone2"], row.values["phone2_tail"]
+        created.update(zip(new_owners, _insert(session, Owner, list(new_owners.values()))))
+        report.owners_created += len(new_owners)
+        if merges:
+            session.connection().execute(merge, merges)
 
-    links = [{"unit_id": units[r.code], "owner_id": owners[r.person], "role": r.role} for r in rows]
-    _insert(session, Occupancy, links)
-    report.links_created = len(links)
+        links = [{"unit_id": units[r.code], "owner_id": matched.get(r.person) or created[r.person], "role": r.role}
+                 for r in rows]
+        _insert(session, Occupancy, links)
+        report.links_created += len(links)
+    report.owners_matched = len(matched)

@@ -29,6 +29,7 @@ from sqlmodel import Session
 from frontdesk.core.errors import NotFoundError, ValidationError
 from frontdesk.core.history import versioned_update
 from frontdesk.core.i18n import t
+from frontdesk.core.text import TextRefused, clean_input, search_text
 from frontdesk.models import GENDERS, OCCUPANT_ROLES, Occupancy, Owner, Unit, utcnow
 from frontdesk.names import (
     clean_text,
@@ -294,12 +295,14 @@ class _Clean:
 def validate_form(form: OwnerForm) -> _Clean:
     """The form checked and normalised, or a ValidationError naming every bad field."""
     errors: dict[str, str] = {}
-    name = clean_text(form.name)
-    name = re.sub(r"\s+", " ", name)
-    if not name:
-        errors["name"] = t("owners.err.name_required")
-    elif len(name) > NAME_MAX:
-        errors["name"] = t("owners.err.name_too_long", max=NAME_MAX)
+    name = notes = ""
+    try:
+        name = clean_input(clean_text(form.name), field=t("text.field.name"), limit=NAME_MAX)
+    except TextRefused as exc:
+        errors["name"] = str(exc)
+    else:
+        if not name:
+            errors["name"] = t("owners.err.name_required")
     gender = parse_gender(form.gender)
     if gender is None:
         errors["gender"] = t("owners.err.gender")
@@ -312,9 +315,10 @@ def validate_form(form: OwnerForm) -> _Clean:
             phones.append("")
     if phones[0] and phones[0] == phones[1]:
         errors["phone2"] = t("owners.err.phone2_same")
-    notes = (form.notes or "").strip()
-    if len(notes) > NOTES_MAX:
-        errors["notes"] = t("owners.err.notes_too_long", max=NOTES_MAX)
+    try:
+        notes = clean_input(form.notes, field=t("text.field.notes"), limit=NOTES_MAX, multiline=True)
+    except TextRefused as exc:
+        errors["notes"] = str(exc)
     role = parse_role(form.role)
     if role is None:
         errors["role"] = t("owners.err.role")
@@ -480,9 +484,10 @@ def add_unit(session: Session, text: str, notes: str = "") -> Unit:
     code = unit_code(*parts)
     if len(code) > 32:
         raise ValidationError({"code": t("owners.err.unit_format", text=code)})
-    notes = (notes or "").strip()
-    if len(notes) > UNIT_NOTES_MAX:
-        raise ValidationError({"notes": t("owners.err.notes_too_long", max=UNIT_NOTES_MAX)})
+    try:
+        notes = clean_input(notes, field=t("text.field.unit_notes"), limit=UNIT_NOTES_MAX, multiline=True)
+    except TextRefused as exc:
+        raise ValidationError({"notes": str(exc)}) from None
     if session.exec(select(Unit.id).where(Unit.code == code)).first() is not None:
         raise ValidationError({"code": t("owners.err.unit_exists", code=code)})
     unit = Unit(code=code, building=parts[0], entrance=parts[1], room=parts[2], notes=notes)
@@ -511,8 +516,11 @@ _ROW_COLUMNS = (Owner.id, Owner.name, Owner.gender, Owner.phone, Owner.is_vip, O
 
 
 def classify(query: str) -> tuple[str, str]:
-    """(kind, key) of a search text: ``all``, ``phone``, ``short_digits``, ``unit``, ``name``, ``pinyin``."""
-    q = clean_text(query)
+    """(kind, key) of a search text: ``all``, ``phone``, ``short_digits``, ``unit``, ``name``, ``pinyin``.
+
+    Control characters and broken characters (a lone surrogate from a paste) are dropped first.
+    """
+    q = clean_text(search_text(query))
     if not q:
         return "all", ""
     compact = re.sub(r"[\s\-()+]", "", q)

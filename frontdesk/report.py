@@ -45,7 +45,9 @@ from sqlmodel import Session
 
 from frontdesk.core import clock
 from frontdesk.core.i18n import current_language, t
-from frontdesk.core.text import mask_ids_in_text
+from frontdesk.core.files import write_private
+from frontdesk.core.text import cell as csv_cell
+from frontdesk.core.text import looks_like_formula, mask_ids_in_text, shown
 from frontdesk.shifts import WHOLE_DAY, Shift, configured_shifts
 
 FORMATS = ("md", "csv", "xlsx")
@@ -292,20 +294,26 @@ def gather(
 # --- rendering -------------------------------------------------------------------------
 
 
-def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").strip() or " "
+def _md_text(text: object) -> str:
+    """Text as Markdown shows it: ID numbers masked, control characters visible, on one line."""
+    return shown(text, keep_newlines=True).replace("\n", " ").strip()
+
+
+def _md_cell(text: object) -> str:
+    return _md_text(text).replace("|", "\\|") or " "
 
 
 def render_markdown(report: HandoverReport) -> str:
-    lines = [f"# {report.title}", ""]
+    lines = [f"# {_md_text(report.title)}", ""]
     for label, value in report.meta():
+        label, value = _md_text(label), _md_text(value)
         lines.append(f"- {label}:{value}" if current_language() != "en" else f"- {label}: {value}")
     for section in report.sections:
-        lines += ["", f"## {section.title}", ""]
+        lines += ["", f"## {_md_text(section.title)}", ""]
         if section.note:
-            lines += [section.note, ""]
+            lines += [_md_text(section.note), ""]
         if not section.rows:
-            lines.append(section.message)
+            lines.append(_md_text(section.message))
             continue
         lines.append("| " + " | ".join(_md_cell(c) for c in section.columns) + " |")
         lines.append("|" + "|".join(" --- " for _ in section.columns) + "|")
@@ -315,22 +323,31 @@ def render_markdown(report: HandoverReport) -> str:
 
 
 def render_csv(report: HandoverReport) -> str:
-    """One CSV: the header lines, then each section as a title row, a header row and its rows."""
+    """One CSV: the header lines, then each section as a title row, a header row and its rows.
+
+    Every cell goes through :func:`frontdesk.core.text.cell`: ID numbers masked, control
+    characters visible, and text a spreadsheet would run as a formula made plain text.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([report.title])
+
+    def row(cells) -> None:
+        writer.writerow([csv_cell(c) for c in cells])
+
+    row([report.title])
     for label, value in report.meta():
-        writer.writerow([label, value])
+        row([label, value])
     for section in report.sections:
         writer.writerow([])
-        writer.writerow([section.title])
+        row([section.title])
         if section.note:
-            writer.writerow([section.note])
+            row([section.note])
         if not section.rows:
-            writer.writerow([section.message])
+            row([section.message])
             continue
-        writer.writerow(section.columns)
-        writer.writerows(section.rows)
+        row(section.columns)
+        for cells in section.rows:
+            row(cells)
     return out.getvalue()
 
 
@@ -359,33 +376,33 @@ def write_xlsx(report: HandoverReport, path: Path | str) -> Path:
     summary = book.active
     summary.title = _sheet_name(t("reports.sheet_summary"), used)
     bold = Font(bold=True)
-    summary.append([report.title])
+    _append(summary, [report.title])
     summary["A1"].font = Font(bold=True, size=14)
     for label, value in report.meta():
-        summary.append([label, value])
-    summary.append([])
-    summary.append([t("reports.col_section"), t("reports.col_rows")])
+        _append(summary, [label, value])
+    _append(summary, [])
+    _append(summary, [t("reports.col_section"), t("reports.col_rows")])
     for cell in summary[summary.max_row]:
         cell.font = bold
     for section in report.sections:
-        summary.append([section.title, len(section.rows) if section.rows else section.message])
+        _append(summary, [section.title, len(section.rows) if section.rows else section.message])
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for section in report.sections:
         sheet = book.create_sheet(_sheet_name(section.title, used))
-        sheet.append([section.title])
+        _append(sheet, [section.title])
         sheet["A1"].font = Font(bold=True, size=12)
         if section.note:
-            sheet.append([section.note])
+            _append(sheet, [section.note])
         if not section.rows:
-            sheet.append([section.message])
+            _append(sheet, [section.message])
             continue
-        sheet.append(section.columns)
+        _append(sheet, section.columns)
         for cell in sheet[sheet.max_row]:
             cell.font = bold
             cell.fill = head_fill
         sheet.freeze_panes = f"A{sheet.max_row + 1}"
         for row in section.rows:
-            sheet.append([int(cell) if cell.isdigit() and len(cell) < 10 else cell for cell in row])
+            _append(sheet, [int(cell) if cell.isdigit() and len(cell) < 10 else cell for cell in row])
         for index, column in enumerate(section.columns, start=1):
             width = max([cell_len(column)] + [cell_len(str(r[index - 1])) for r in section.rows if len(r) >= index])
             sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(60, width + 2)
@@ -393,9 +410,26 @@ def write_xlsx(report: HandoverReport, path: Path | str) -> Path:
         if sheet.title == summary.title:
             sheet.column_dimensions["A"].width = 24
             sheet.column_dimensions["B"].width = 40
+    _text_cells(book)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    return write_private(path, book.save)
+
+
+def _append(sheet, values: list) -> None:
+    """A row of text as shown (ID numbers masked, control characters visible: openpyxl refuses them)."""
+    sheet.append([shown(v) if isinstance(v, str) else v for v in values])
+
+
+def _text_cells(book) -> None:
+    """Every text cell typed as a string (data_type ``s``, with Excel's quote prefix when it looks
+    like a formula), so no cell of the workbook is ever a formula, whatever a name or a note holds."""
+    for sheet in book.worksheets:
+        for line in sheet.iter_rows():
+            for c in line:
+                if isinstance(c.value, str):
+                    c.data_type = "s"
+                    if looks_like_formula(c.value):
+                        c.quotePrefix = True
 
 
 def default_filename(report: HandoverReport, fmt: str) -> str:
@@ -404,7 +438,11 @@ def default_filename(report: HandoverReport, fmt: str) -> str:
 
 
 def export(report: HandoverReport, fmt: str, path: Path | str) -> Path:
-    """Write the report to ``path`` in ``fmt`` (md, csv, xlsx). CSV carries a BOM for Excel."""
+    """Write the report to ``path`` in ``fmt`` (md, csv, xlsx). CSV carries a BOM for Excel.
+
+    The file is written whole and readable by its owner only (0600), also over an existing
+    file (``core.files.write_private``).
+    """
     if fmt not in FORMATS:
         raise ValueError(t("reports.err_format", format=fmt, formats=", ".join(FORMATS)))
     path = Path(path)
@@ -412,7 +450,5 @@ def export(report: HandoverReport, fmt: str, path: Path | str) -> Path:
     if fmt == "xlsx":
         return write_xlsx(report, path)
     if fmt == "csv":
-        path.write_text(render_csv(report), encoding="utf-8-sig", newline="")
-    else:
-        path.write_text(render_markdown(report), encoding="utf-8")
-    return path
+        return write_private(path, render_csv(report), encoding="utf-8-sig", newline="")
+    return write_private(path, render_markdown(report), encoding="utf-8")

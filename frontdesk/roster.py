@@ -38,6 +38,7 @@ from frontdesk.core.config import data_dir
 from frontdesk.core.history import versioned_update
 from frontdesk.core.errors import ConflictError, FrontdeskError, NotFoundError, ValidationError
 from frontdesk.core.i18n import LANGUAGES, current_language, t
+from frontdesk.core.text import TextRefused, clean_input
 from frontdesk.models import GENDERS, SEAT_CODES, STAFF_ROLES, Encounter, EncounterState, RosterEntry, Staff, StaffRole
 from frontdesk.names import clean_text, name_keys, surname_of
 
@@ -169,15 +170,17 @@ def _split_duties(duties: list[str] | str | None) -> list[str]:
 def _validate(session: Session, form: StaffForm, *, staff_id: int | None) -> dict:
     """The cleaned values of a form, or ValidationError with every bad field."""
     errors: dict[str, str] = {}
-    name = re.sub(r"\s+", " ", clean_text(form.name))
-    if not name:
-        errors["name"] = t("roster.err_name_required")
-    elif len(name) > NAME_MAX:
-        errors["name"] = t("roster.err_name_long", max=NAME_MAX)
+    try:
+        name = clean_input(clean_text(form.name), field=t("text.field.name"), limit=NAME_MAX)
+    except TextRefused as exc:
+        name, errors["name"] = "", str(exc)
     else:
-        clash = session.exec(select(Staff.id).where(Staff.name == name)).first()
-        if clash is not None and clash != staff_id:
-            errors["name"] = t("roster.err_name_taken", name=name)
+        if not name:
+            errors["name"] = t("roster.err_name_required")
+        else:
+            clash = session.exec(select(Staff.id).where(Staff.name == name)).first()
+            if clash is not None and clash != staff_id:
+                errors["name"] = t("roster.err_name_taken", name=name)
     gender = clean_text(form.gender).upper()
     if gender not in GENDERS:
         errors["gender"] = t("roster.err_gender")

@@ -52,6 +52,7 @@ from frontdesk.core import clock, states
 from frontdesk.core.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.core.history import masked
 from frontdesk.core.i18n import current_language, t, tn
+from frontdesk.core.text import TextRefused, clean_input
 from frontdesk.models import (
     CHECK_ANSWERS,
     GENDERS,
@@ -402,13 +403,14 @@ def _validated(rows: dict[int, SelfCheckItem], answers: dict[int, tuple[str, str
         if row is None:
             raise ValidationError({"item": t("checks.err_item_missing", position=position)})
         answer = (answer or "").strip().lower()
-        note = clean_text(note or "")
+        try:
+            note = clean_input(clean_text(note or ""), field=t("text.field.check_note"), limit=NOTE_MAX)
+        except TextRefused as exc:
+            raise ValidationError({"note": str(exc)}) from None
         if answer and answer not in CHECK_ANSWERS:
             raise ValidationError({"answer": t("checks.err_answer", answer=answer)})
         if answer == CheckAnswer.FAIL and not note:
             raise ValidationError({"note": t("checks.err_note_required", position=position, text=row.text)})
-        if len(note) > NOTE_MAX:
-            raise ValidationError({"note": t("checks.err_note_long", max=NOTE_MAX)})
         out[position] = (answer, note)
     return out
 
@@ -602,11 +604,12 @@ def start_correction(session: Session, check_id: int, reason: str, *, now: datet
         raise ConflictError(t("checks.err_already_corrected"))
     if existing is not None:
         return _view(session, existing)
-    reason = clean_text(reason)
+    try:
+        reason = clean_input(clean_text(reason), field=t("text.field.correction_reason"), limit=REASON_MAX)
+    except TextRefused as exc:
+        raise ValidationError({"reason": str(exc)}) from None
     if not reason:
         raise ValidationError({"reason": t("checks.err_reason_required")})
-    if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": t("checks.err_note_long", max=REASON_MAX)})
     now = _now(now)
     new = states.create(session, CHECKS, SelfCheck(
         day=old.day, shift=old.shift, staff_id=old.staff_id, seat=old.seat, gender=old.gender, state=DRAFT,

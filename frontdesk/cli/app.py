@@ -5,6 +5,7 @@ The sub-commands live in their own modules and are registered in :data:`frontdes
 
 from __future__ import annotations
 
+import logging
 import os
 
 # Paint up to 120 frames a second (Textual's default is 60): measured with
@@ -17,7 +18,9 @@ import click
 from frontdesk.cli.common import DB_HELP, fail, settings_of
 from frontdesk.core.config import SettingsError
 from frontdesk.core.db import DatabaseError, resolve_url
-from frontdesk.core.i18n import LANGUAGES
+from frontdesk.core.i18n import LANGUAGES, t
+
+log = logging.getLogger("frontdesk")
 
 
 HELP_OPTIONS = ("-h", "--help")
@@ -55,10 +58,34 @@ def main(ctx: click.Context, db: str | None, lang: str | None, operator: str) ->
     from frontdesk.app import create_app
     from frontdesk.core.logs import setup_logging
 
-    setup_logging()
+    log_file = setup_logging()
 
     try:
         app = create_app(url, settings=settings, operator=operator or settings.operator)
     except (DatabaseError, SettingsError) as exc:
         fail(str(exc))
+    run_app(app, log_file)
+
+
+def run_app(app, log_file) -> None:
+    """Run the app; after an unhandled error exit 1 with one line naming the log.
+
+    Textual would print its traceback, with the local variables of every frame (names,
+    phones), on the terminal; it is caught here instead, and the log keeps the traceback
+    without the variables (ID numbers masked, like every log line).
+    """
+    import io
+
+    from rich.console import Console
+
+    app.error_console = Console(file=io.StringIO(), markup=False, highlight=False)
     app.run()
+    if not app.return_code:
+        return
+    error = getattr(app, "_exception", None)  # Textual keeps the first unhandled error here
+    if error is not None:
+        log.error("the app stopped after an unhandled error", exc_info=(type(error), error, error.__traceback__))
+    else:
+        log.error("the app stopped with return code %s", app.return_code)
+    kind = type(error).__name__ if error is not None else str(app.return_code)
+    fail(t("cli.app_crashed", error=kind, log=log_file), code=1)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from frontdesk.core.config import Settings, SettingsError, load_settings
 from frontdesk.core.db import DatabaseError, explain, open_database, resolve_url, session_scope
 from frontdesk.core.i18n import set_language
+from frontdesk.core.text import shown
 
 T = TypeVar("T")
 
@@ -22,8 +23,12 @@ DB_HELP = ("Database: a file path or a SQLAlchemy URL (postgresql+psycopg://…)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print one clear message to stderr and exit non-zero."""
-    click.echo(message, err=True)
+    """Print one clear message to stderr and exit non-zero.
+
+    The message may quote a file's or a database's text: it is printed through ``shown()``
+    (ID numbers masked, control characters visible), on one line.
+    """
+    click.echo(shown(message), err=True)
     sys.exit(code)
 
 

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
+
+from frontdesk.core import clock
 
 # --- ID numbers ---------------------------------------------------------------------
 
@@ -34,21 +37,111 @@ def mask_id_number(value: str) -> str:
     return "*" * (len(value) - keep) + value[len(value) - keep :]
 
 
-# A resident ID number inside free text: 18 characters (the last may be X) or 15 digits,
-# written solid or in groups split by spaces or hyphens (110105 19491231 002X), not part
-# of a longer run. Phone numbers (11 digits, 13 with +86) are too short to match.
-_ID_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])((?:\d[ \-]?){17}[\dXx]|(?:\d[ \-]?){14}\d)(?![0-9A-Za-z])"
-)
+# A resident ID number inside free text, however it was written: solid or in groups split by
+# spaces (one to three, also no-break U+00A0, ideographic U+3000, tabs), hyphens or dashes, dots
+# or slashes, in ASCII or full-width digits, the last character maybe X / x / Ｘ, glued to a
+# prefix (身份證號11010519491231002X, ID:110105…) or not. First a *run* is found: digits joined by
+# at most three separator characters each; then the run is cut into its groups and the ID
+# numbers inside it are picked out (see _mask_run), so a phone (11 digits, 13 with +86), a
+# work-order number (2026-000123) or a date written next to an ID number stays as it is.
+_DIGITS = "0-9\uff10-\uff19"
+_XS = "Xx\uff38\uff58"
+_SEPARATORS = " \t\u00a0\u2002-\u200a\u202f\u3000\\-\u2010-\u2015\u2212\ufe63\uff0d./\uff0e\uff0f"
+_RUN = re.compile(rf"[{_DIGITS}](?:[{_SEPARATORS}]{{0,3}}[{_DIGITS}])*(?:[{_SEPARATORS}]{{0,3}}[{_XS}])?")
+_GROUP = re.compile(rf"[{_DIGITS}{_XS}]+")
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _looks_like_id(number: str, *, grouped: bool) -> bool:
+    """Whether ``number`` (digits and maybe a final X, already NFKC and upper case) is an ID number.
+
+    Solid, 18 characters (17 digits and a digit or X) or 15 digits are taken as an ID number
+    whatever they hold, as before: a typo in a note must not leak the rest. Written in groups,
+    an 18-character number must have a real birth date and a matching check digit, a 15-digit
+    (pre-1999) one a real birth date: digits split by spaces are otherwise too often a phone
+    next to a date.
+    """
+    if len(number) == 18 and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X"):
+        if not grouped:
+            return True
+        return (
+            number[0] != "0"
+            and _real_date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+            and 1900 <= int(number[6:10]) <= clock.today().year
+            and _check_digit(number) == number[17]
+        )
+    if len(number) == 15 and number.isdigit():
+        return not grouped or (
+            number[0] != "0" and _real_date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+        )
+    return False
+
+
+def _check_digit(number: str) -> str:
+    from stdnum.cn import ric  # imported on the first grouped number, not at start-up
+
+    return ric.calc_check_digit(number)
+
+
+def _mask_run(run: str) -> str:
+    """``run`` with the ID numbers among its groups masked.
+
+    An ID number is a solid group of 18 (or 15) characters, or consecutive groups split by one
+    and the same separator that make 18 together (15 only as 6-6-3), with a real birth date
+    and check digit. Groups joined by a hyphen, dot or slash with no space (2026-000123,
+    2026/3/31) belong together: a grouped ID number is never cut out of the middle of one.
+    """
+    groups = [(m.start(), m.end(), unicodedata.normalize("NFKC", m.group())) for m in _GROUP.finditer(run)]
+
+    def word_break(k: int) -> bool:  # between groups k-1 and k (or at either end of the run)
+        return k <= 0 or k >= len(groups) or any(ch.isspace() for ch in run[groups[k - 1][1] : groups[k][0]])
+
+    def uniform(i: int, j: int) -> bool:  # groups i..j split by one and the same separator
+        return len({run[groups[k - 1][1] : groups[k][0]] for k in range(i + 1, j + 1)}) == 1
+
+    out, done, i = [], 0, 0
+    while i < len(groups):
+        found = None
+        for size in (18, 15):
+            number, j = "", i
+            for j in range(i, len(groups)):
+                number += groups[j][2]
+                if len(number) >= size:
+                    break
+            if len(number) != size:
+                continue
+            solid = j == i
+            if not solid and not (word_break(i) and word_break(j + 1) and uniform(i, j)):
+                continue
+            if size == 15 and not solid and [len(g[2]) for g in groups[i : j + 1]] != [6, 6, 3]:
+                continue
+            if _looks_like_id(number.upper(), grouped=not solid):
+                found = (j, number)
+                break
+        if found is None:
+            i += 1
+            continue
+        j, number = found
+        out += [run[done : groups[i][0]], mask_id_number(number)]
+        done, i = groups[j][1], j + 1
+    out.append(run[done:])
+    return "".join(out)
 
 
 def mask_ids_in_text(text: str) -> str:
-    """Every ID number inside ``text`` masked (``110105********002X``): for notes, exports and logs."""
-
-    def masked(match: re.Match) -> str:
-        return mask_id_number(re.sub(r"[ \-]", "", match.group(1)))
-
-    return _ID_IN_TEXT.sub(masked, text or "")
+    """Every ID number inside ``text`` masked (``110105********002X``): for screens, exports and logs."""
+    if not text:
+        return ""
+    return _RUN.sub(lambda m: _mask_run(m.group()) if len(m.group()) >= 15 else m.group(), text)
 
 
 # --- control characters -----------------------------------------------------------
@@ -111,11 +204,18 @@ def shown(value: object, *, keep_newlines: bool = False) -> str:
 _FORMULA_START = ("=", "+", "-", "@")
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula: it starts (after spaces) with
+    ``= + - @`` and is not a plain number like ``-3``."""
+    return text.lstrip().startswith(_FORMULA_START) and not _is_number(text)
+
+
 def cell(value: object) -> str:
-    """A spreadsheet cell that never becomes a live formula: text starting with ``= + - @`` gets a
-    leading apostrophe (OWASP's advice for CSV injection); numbers like ``-3`` stay numbers."""
+    """A CSV cell that never becomes a live formula: :func:`shown`, and text starting with
+    ``= + - @`` gets a leading apostrophe (OWASP's advice for CSV injection); numbers like
+    ``-3`` stay numbers. (An xlsx cell is typed as a string instead: ``report.write_xlsx``.)"""
     text = shown(value)
-    if text.startswith(_FORMULA_START) and not _is_number(text):
+    if looks_like_formula(text):
         return "'" + text
     return text
 
@@ -126,3 +226,54 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- text coming in ----------------------------------------------------------------
+
+
+class TextRefused(ValueError):
+    """Typed or imported text the app will not store; the message (translated) says why and where."""
+
+
+_LINE_BREAKS = re.compile(r"\r\n?")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_input(value: str | None, *, field: str, limit: int, multiline: bool = False) -> str:
+    """Text a person typed, pasted or imported, ready to store; :class:`TextRefused` when it cannot be.
+
+    The one rule for every free-text field of the domain (names, notes, labels, reasons):
+
+    - a lone surrogate (half of an emoji from a broken paste) is refused: the database could
+      not store it;
+    - control characters (an escape sequence that clears the screen or sets the terminal's
+      title, a NUL, a bidi override) are refused, never stored; the message shows them as
+      their visible placeholders (␛);
+    - one-line fields get their runs of whitespace (tabs, line breaks) made one space;
+      multi-line fields keep line breaks (``\\r\\n`` becomes ``\\n``) and tabs;
+    - leading and trailing whitespace goes; more than ``limit`` characters is refused with a
+      message naming the limit ("姓名最多 40 字").
+
+    ``field`` is the field's name in the UI language, for the message.
+    """
+    from frontdesk.core.i18n import t
+
+    text = value or ""
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        raise TextRefused(t("text.err_surrogate", field=field))
+    text = _LINE_BREAKS.sub("\n", text)
+    if not multiline:
+        text = _SPACES.sub(" ", text)
+    bad = list(dict.fromkeys(ch for ch in text if _unsafe(ch) and ch not in "\t\n"))  # in the order typed
+    if bad:
+        raise TextRefused(t("text.err_control", field=field, chars=" ".join(_placeholder(ch) for ch in bad[:5])))
+    text = text.strip()
+    if len(text) > limit:
+        raise TextRefused(t("text.err_too_long", field=field, max=limit, count=len(text)))
+    return text
+
+
+def search_text(value: str | None) -> str:
+    """A search query as it can be looked up: lone surrogates and control characters dropped
+    (a search stores nothing, so it is cleaned, not refused)."""
+    return "".join(ch for ch in value or "" if not _unsafe(ch) or ch in "\t\n")
