@@ -64,7 +64,9 @@ def test(args: list[str]) -> int:
     ensure_env()
     pytest = [str(PY), "-m", "pytest", *args]
     if "PGHOST" not in os.environ and "PGPORT" not in os.environ and shutil.which("pg_virtualenv"):
-        return run("pg_virtualenv", *pytest)
+        # -t: the cluster lives in a temporary folder even as root, so two test runs on one machine
+        # (two checkouts) do not collide on the one cluster name pg_virtualenv uses otherwise.
+        return run("pg_virtualenv", "-t", *pytest)
     return run(*pytest)
 
 
