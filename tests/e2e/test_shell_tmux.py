@@ -30,7 +30,11 @@ def test_seed_demo_then_the_shell_and_a_working_f6(tmp_path):
     term = Terminal(["--db", str(db), "--operator", "李文"], env=env_dir)
     try:
         term.wait_for("值班:李文")
-        screen = term.wait_for("F1 說明")
+        term.wait_for("F1 說明")
+        # the key line and the seats arrive in separate frames (the seats from a database worker):
+        # poll for each rather than read one early frame
+        screen = term.wait_for("F6 業主")
+        screen = term.wait_for("▶")
         assert "F6 業主" in screen and "▶" in screen  # the desk queue names who stands next
         term.send("F1")
         screen = term.wait_for("全域按鍵")
