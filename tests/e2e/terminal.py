@@ -58,6 +58,19 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} did not appear within {timeout}s; the screen was:\n{screen}")
 
+    def wait_for_all(self, *texts: str, timeout: float = 20.0) -> str:
+        """Poll until every one of ``texts`` shows on one screen (parts of a screen arrive in separate
+        frames: the key line first, the data from a worker after)."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if all(text in screen for text in texts):
+                return screen
+            time.sleep(0.1)
+        missing = [text for text in texts if text not in screen]
+        raise AssertionError(f"{missing!r} did not appear within {timeout}s; the screen was:\n{screen}")
+
     def wait_until_gone(self, text: str, timeout: float = 10.0) -> str:
         deadline = time.monotonic() + timeout
         screen = self.screen()

@@ -28,7 +28,7 @@ def test_lead_checks_one_person_and_signs(tmp_path):
     try:
         term.wait_for("F5 自檢")
         term.send("F5")
-        screen = term.wait_for("未做")
+        screen = term.wait_for_all("未做", "王芳", "張偉")
         assert "王芳" in screen and "張偉" in screen
         started = time.monotonic()
         term.send("Enter")  # 王芳 (左2, first row): the women's grooming list, 30 items in all

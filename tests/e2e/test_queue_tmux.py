@@ -26,7 +26,7 @@ def test_named_greeter_changes_across_arrivals(tmp_path):
 
     term = Terminal(["--db", str(db)], env={"FRONTDESK_CONFIG_DIR": str(tmp_path)})
     try:
-        screen = term.wait_for("下一位起身")
+        screen = term.wait_for_all("下一位起身", "王芳", "陳靜")
         assert "王芳" in screen and "陳靜" in screen
         term.send("v")
         term.wait_for("左2 王芳 起身接待 來賓")
@@ -39,7 +39,7 @@ def test_named_greeter_changes_across_arrivals(tmp_path):
         term.send("g")
         term.wait_for("右1 陳靜 起身接待 貴賓")
         term.send("v")  # everyone is serving now: the party waits
-        screen = term.wait_for("排隊第 1 位")
+        screen = term.wait_for_all("排隊第 1 位", "請稍等")
         assert "請稍等" in screen
         term.send("C-q")
         term.wait_until_gone("接待")

@@ -33,16 +33,15 @@ def test_seed_demo_then_the_shell_and_a_working_f6(tmp_path):
         term.wait_for("F1 說明")
         # the key line and the seats arrive in separate frames (the seats from a database worker):
         # poll for each rather than read one early frame
-        screen = term.wait_for("F6 業主")
-        screen = term.wait_for("▶")
+        screen = term.wait_for_all("F6 業主", "▶")
         assert "F6 業主" in screen and "▶" in screen  # the desk queue names who stands next
         term.send("F1")
-        screen = term.wait_for("全域按鍵")
+        screen = term.wait_for_all("全域按鍵", "Ctrl+Q")
         assert "Ctrl+Q" in screen
         term.send("F6")
         term.wait_for("拼音首字母 wxm")  # the F6 search box hint, shown on no other screen
         term.type(phone_tail(full.phone))
-        screen = term.wait_for(someone.name)
+        screen = term.wait_for_all(someone.name, owners.display_phone(full.phone))
         assert owners.display_phone(full.phone) in screen
         term.send("C-q")
         term.wait_until_gone("值班:李文")
