@@ -198,7 +198,8 @@ class HandoffDialog(Form[None]):
     """Choose the need's category (↑↓); the colleague who covers it is proposed (←→ to choose another).
 
     The reason is left to the default 「不在本人分工範圍:…」 only for a category outside the
-    person's duties; handing off a need they cover asks for the reason.
+    person's duties; handing off a need they cover asks for the reason (the placeholder says so,
+    and :func:`deskqueue.handoff` refuses an empty one with a message under the field).
     """
 
     CSS_PATH = CSS
@@ -303,11 +304,8 @@ class HandoffDialog(Form[None]):
         if self.to_seat is None:
             self.show_errors({"to_seat": t("queue.handoff_none", category=self.category_name)})
             return
-        reason = self.value("reason").strip()
-        if not reason and self.in_own_duties:
-            self.show_errors({"reason": t("queue.err_handoff_reason", category=self.category_name)})
-            return
-        self.act(HandoffChoice(self.to_seat, self.category, reason), self)
+        # An empty reason for a need within one's own duties is refused by deskqueue.handoff, under the field.
+        self.act(HandoffChoice(self.to_seat, self.category, self.value("reason").strip()), self)
 
 
 # --- finish ------------------------------------------------------------------------------
