@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 
@@ -204,6 +205,10 @@ class HandoffDialog(Form[None]):
 
     CSS_PATH = CSS
     INLINE = False
+    # Below 40 rows (100×30 …) the dialog is made shorter (queue.tcss: the category list scrolls, tighter
+    # spacing) so every line shows; the frame scrolls rather than cut anything on a smaller terminal still.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    FRAME = VerticalScroll
     BINDINGS = [
         Binding("left", "colleague(-1)", "queue.key.seat_prev", show=False, id="queue.handoff_prev"),
         Binding("right", "colleague(1)", "queue.key.seat_next", show=False, id="queue.handoff_next"),

@@ -12,6 +12,7 @@ from frontdesk.models import Handoff
 from frontdesk.screens.queue import QueueScreen
 from frontdesk.screens.queue_dialogs import HandoffDialog
 from tests.app.test_queue_screen import press, seed, start
+from tests.screen import screen_text
 
 
 @pytest.fixture
@@ -45,3 +46,52 @@ async def test_an_empty_reason_within_the_duties_is_refused_under_the_reason_fie
         assert isinstance(app.screen, QueueScreen)
     with session_scope(app.engine) as s:
         assert s.exec(select(Handoff.reason)).one() == "業主指定"
+
+
+def _inside(widget, app) -> bool:
+    """The widget is drawn whole inside the terminal and inside its dialog's frame (not cut off)."""
+    region, frame = widget.region, app.screen.query_one("#modal-frame").region
+    screen = app.screen.region
+    return (region.height > 0 and screen.contains_region(region) and frame.contains_region(region))
+
+
+@pytest.mark.parametrize("language", ["zh-Hant", "en"])
+async def test_the_handoff_dialog_fits_100_by_30(seeded, fixed_clock, language):
+    """Title, categories, colleagues, proposal, reason and hint are all on screen at 100×30, also with
+    the reason's message shown; nothing needs scrolling."""
+    app = create_app(seeded, language=language)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(app, pilot, fixed_clock)
+        await press(app, pilot, "v", "1", "h")
+        dialog = app.screen
+        assert isinstance(dialog, HandoffDialog)
+        parts = ["#modal-title", "#handoff-categories", "#handoff-to", "#handoff-proposal", "#handoff-reason",
+                 "#modal-hint"]
+        for part in parts:
+            assert _inside(dialog.query_one(part), app), part
+        hint = "Esc 取消" if language == "zh-Hant" else "Esc cancel"
+        assert hint in screen_text(app)
+        # the highlighted category is kept in view while the list is shorter than the categories
+        await press(app, pilot, *["down"] * 8)
+        categories = dialog.query_one("#handoff-categories")
+        assert dialog.category == "other" and categories.scrollable_content_region.height < categories.option_count
+        assert categories.highlighted - categories.scroll_offset.y in range(categories.scrollable_content_region.height)
+        await press(app, pilot, *["up"] * 9, "enter")  # 諮詢, within her duties, no reason: refused under the field
+        assert app.screen is dialog and dialog.category == "inquiry"
+        for part in [*parts, "#err-reason"]:
+            assert _inside(dialog.query_one(part), app), part
+        assert hint in screen_text(app)
+        assert app.focused is dialog.query_one("#handoff-reason")
+        await press(app, pilot, "shift+tab")  # back to the categories, and Tab to the reason again
+        assert app.focused is categories
+        await press(app, pilot, "tab")
+        assert app.focused is dialog.query_one("#handoff-reason")
+
+
+async def test_the_handoff_dialog_shows_every_category_at_once_when_there_is_room(seeded, fixed_clock):
+    app = create_app(seeded)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await start(app, pilot, fixed_clock)
+        await press(app, pilot, "v", "1", "h")
+        categories = app.screen.query_one("#handoff-categories")
+        assert categories.scrollable_content_region.height == categories.option_count
