@@ -195,6 +195,10 @@ def _category_options(categories: Sequence[Category]) -> list:
     return [option(c.name, id=f"cat-{c.code}") for c in categories]
 
 
+class _ScrollFrame(VerticalScroll, can_focus=False):
+    """A frame that scrolls (the focused field is scrolled into view) but is no stop for Tab."""
+
+
 class HandoffDialog(Form[None]):
     """Choose the need's category (↑↓); the colleague who covers it is proposed (←→ to choose another).
 
@@ -208,7 +212,7 @@ class HandoffDialog(Form[None]):
     # Below 40 rows (100×30 …) the dialog is made shorter (queue.tcss: the category list scrolls, tighter
     # spacing) so every line shows; the frame scrolls rather than cut anything on a smaller terminal still.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
-    FRAME = VerticalScroll
+    FRAME = _ScrollFrame
     BINDINGS = [
         Binding("left", "colleague(-1)", "queue.key.seat_prev", show=False, id="queue.handoff_prev"),
         Binding("right", "colleague(1)", "queue.key.seat_next", show=False, id="queue.handoff_next"),

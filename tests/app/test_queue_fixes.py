@@ -95,3 +95,15 @@ async def test_the_handoff_dialog_shows_every_category_at_once_when_there_is_roo
         await press(app, pilot, "v", "1", "h")
         categories = app.screen.query_one("#handoff-categories")
         assert categories.scrollable_content_region.height == categories.option_count
+
+
+async def test_on_a_smaller_terminal_still_the_dialog_scrolls_to_the_focused_field(seeded, fixed_clock):
+    app = create_app(seeded)
+    async with app.run_test(size=(100, 22)) as pilot:
+        await start(app, pilot, fixed_clock)
+        await press(app, pilot, "v", "1", "h", "tab")
+        dialog = app.screen
+        reason = dialog.query_one("#handoff-reason")
+        assert app.focused is reason and _inside(reason, app)
+        await press(app, pilot, "tab")  # the frame is no stop for Tab: back to the categories
+        assert app.focused is dialog.query_one("#handoff-categories")
