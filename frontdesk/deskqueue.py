@@ -1005,7 +1005,9 @@ def handoff(
     The colleague serves (whatever task they had in hand); the first person is
     free again; the hand-off and its reason are logged. The rotation does not
     move. Refused: an empty seat, no party at ``seat``, oneself, someone away or
-    already serving.
+    already serving. With no ``reason`` the reason is 「不在本人分工範圍:<category>」, which
+    is true only of a category outside the person's duties: for one inside them an
+    empty reason is refused (a message for the ``reason`` field).
     """
     now = _now(now)
     day = local_day(now)
@@ -1029,7 +1031,11 @@ def handoff(
         raise ValidationError({"to_seat": t("queue.err_handoff_away", name=target.name)})
     if state is SeatState.SERVING:
         raise ValidationError({"to_seat": t("queue.err_handoff_serving", name=target.name)})
-    reason = reason or t("queue.handoff_default_reason", category=_category_name(category))
+    if not reason:
+        # 「不在本人分工範圍」 only when it is true; handing off a need one covers oneself needs a reason.
+        if category in _duties(staff):
+            raise ValidationError({"reason": t("queue.err_handoff_reason", category=_category_name(category))})
+        reason = t("queue.handoff_default_reason", category=_category_name(category))
     session.add(Handoff(encounter_id=enc.id, from_staff_id=staff.id, to_staff_id=target.id, from_seat=seat,
                         to_seat=to_seat, category=category, reason=reason, at=now))
     _move(session, enc, "handoff", now, why=reason, staff_id=target.id, seat=to_seat, category=category,

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 
@@ -194,15 +195,24 @@ def _category_options(categories: Sequence[Category]) -> list:
     return [option(c.name, id=f"cat-{c.code}") for c in categories]
 
 
+class _ScrollFrame(VerticalScroll, can_focus=False):
+    """A frame that scrolls (the focused field is scrolled into view) but is no stop for Tab."""
+
+
 class HandoffDialog(Form[None]):
     """Choose the need's category (↑↓); the colleague who covers it is proposed (←→ to choose another).
 
     The reason is left to the default 「不在本人分工範圍:…」 only for a category outside the
-    person's duties; handing off a need they cover asks for the reason.
+    person's duties; handing off a need they cover asks for the reason (the placeholder says so,
+    and :func:`deskqueue.handoff` refuses an empty one with a message under the field).
     """
 
     CSS_PATH = CSS
     INLINE = False
+    # Below 40 rows (100×30 …) the dialog is made shorter (queue.tcss: the category list scrolls, tighter
+    # spacing) so every line shows; the frame scrolls rather than cut anything on a smaller terminal still.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    FRAME = _ScrollFrame
     BINDINGS = [
         Binding("left", "colleague(-1)", "queue.key.seat_prev", show=False, id="queue.handoff_prev"),
         Binding("right", "colleague(1)", "queue.key.seat_next", show=False, id="queue.handoff_next"),
@@ -303,11 +313,8 @@ class HandoffDialog(Form[None]):
         if self.to_seat is None:
             self.show_errors({"to_seat": t("queue.handoff_none", category=self.category_name)})
             return
-        reason = self.value("reason").strip()
-        if not reason and self.in_own_duties:
-            self.show_errors({"reason": t("queue.err_handoff_reason", category=self.category_name)})
-            return
-        self.act(HandoffChoice(self.to_seat, self.category, reason), self)
+        # An empty reason for a need within one's own duties is refused by deskqueue.handoff, under the field.
+        self.act(HandoffChoice(self.to_seat, self.category, self.value("reason").strip()), self)
 
 
 # --- finish ------------------------------------------------------------------------------

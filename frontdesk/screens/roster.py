@@ -153,9 +153,9 @@ class RosterScreen(DeskScreen):
             ("gender", "roster.col.gender"),
             ("role", "roster.col.role"),
             ("seat", "roster.col.seat"),
-            ("duties", "roster.col.duties"),
             ("pin", "roster.col.pin"),
             ("status", "roster.col.status"),
+            ("duties", "roster.col.duties"),  # last: a long list (in English) runs off the right, not PIN and status
         ):
             table.add_column(t(label), key=key)
         table.focus()
@@ -185,9 +185,9 @@ class RosterScreen(DeskScreen):
                 gender_label(staff.gender),
                 role_label(staff.role),
                 roster.seat_label(seat) if seat else "",
-                t("roster.list_sep").join(view.categories.get(c, c) for c in roster.duties_of(staff)),
                 t("roster.pin_set") if roster.has_pin(staff) else "—",
                 t("roster.active") if staff.active else t("roster.inactive"),
+                t("roster.list_sep").join(view.categories.get(c, c) for c in roster.duties_of(staff)),
                 key=str(staff.id),
             )
         if not view.staff:

@@ -1,7 +1,7 @@
 """Every use of Textual's private API, in one place (Textual is pinned to the minor version tested).
 
-Textual keeps a node's bindings, the app's keymap, its screen stacks and a
-screen's compositor behind a leading underscore. The app needs each of them
+Textual keeps a node's bindings, the app's keymap, its screen stacks, a
+screen's compositor and a table's caches behind a leading underscore. The app needs each of them
 once; when Textual changes, this module (and ``tests/app/test_compat.py``) is
 what to look at. Nothing else in frontdesk touches a name with a leading
 underscore that Textual owns.
@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.widgets import DataTable
 
 
 def translate_bindings(node: DOMNode, translate: Callable[[str], str]) -> None:
@@ -40,6 +41,18 @@ def translate_bindings(node: DOMNode, translate: Callable[[str], str]) -> None:
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
         table[key] = [translated(b) for b in bindings]
+
+
+def forget_drawn_rows(table: DataTable) -> None:
+    """Make a DataTable draw its rows again from scratch.
+
+    A DataTable measures new rows when it is next idle, but keeps the lines it drew
+    before that, keyed without the column widths (textual#3533): a row drawn in
+    between stays cut to the old widths until the table changes again. Called
+    when the table's size changes (:class:`~frontdesk.widgets.plain.PlainTable`).
+    """
+    table._clear_caches()
+    table.refresh()
 
 
 def keymap(app: App) -> dict[str, str]:

@@ -14,10 +14,12 @@ screen that builds its own ``Text`` appends ``shown(value)`` or ``plain(value)``
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.option_list import Option
 
 from frontdesk.core.text import shown
+from frontdesk.widgets import compat
 
 
 def plain(value: object, style: str = "", *, newlines: bool = True) -> Text:
@@ -51,7 +53,14 @@ def option(prompt: object, id: str | None = None, *, disabled: bool = False) -> 
 
 
 class PlainTable(DataTable):
-    """A DataTable whose cells and column labels are plain text (a ``str`` cell is not read as markup)."""
+    """A DataTable whose cells and column labels are plain text (a ``str`` cell is not read as markup).
+
+    When its rows are measured (its size changes), rows already drawn are drawn again:
+    DataTable would keep them cut to the old column widths (:func:`compat.forget_drawn_rows`).
+    """
+
+    def watch_virtual_size(self, _old: Size, _new: Size) -> None:
+        compat.forget_drawn_rows(self)
 
     def add_column(self, label, *args, **kwargs):
         return super().add_column(cell(label), *args, **kwargs)

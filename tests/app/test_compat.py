@@ -85,3 +85,32 @@ async def test_frames_and_driver_keys_for_the_keypress_benchmark():
         app.screen.query_one(Static).update("第一行改了")  # something to paint
         await pilot.pause(0.1)
         assert app.pressed == [app.screen] and frames
+
+
+class TableApp(App):
+    def compose(self) -> ComposeResult:
+        from frontdesk.widgets.plain import PlainTable
+
+        yield PlainTable(id="t")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#t")
+        table.add_column("Name")
+        table.add_column("Duties")
+
+
+async def test_a_table_row_drawn_before_its_columns_were_measured_is_drawn_again():
+    """DataTable measures new rows when idle but keeps the lines it drew before (textual#3533): a row
+    drawn in between stayed cut to the header's widths (F8 showed 「賀穎」 for 賀穎子) until the next change."""
+    from tests.screen import screen_text
+
+    app = TableApp()
+    async with app.run_test(size=(60, 6)) as pilot:
+        await pilot.pause()
+        table = app.query_one("#t")
+        table.add_row("賀穎子", "Inquiry, Complaint")
+        table.render_line(1)  # a frame drawn before the table's idle, as a busy screen does
+        await pilot.pause()
+        await pilot.pause()
+        row = screen_text(app).splitlines()[1]
+        assert "賀穎子" in row and "Inquiry, Complaint" in row, row

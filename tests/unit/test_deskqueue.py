@@ -244,6 +244,39 @@ def test_hand_off_to_the_colleague_whose_duty_it_is(engine, team):
         assert "報修" in h.reason
 
 
+def test_the_default_reason_is_only_for_a_need_outside_the_persons_duties(engine, team):
+    """「不在本人分工範圍」 is stored only when it is true; a need the person covers needs a reason."""
+    act(engine, dq.arrive, now=T0)  # 王芳 at 左2 (諮詢, 訪客登記)
+    before = desk(engine, at(1))
+    for reason in ("", "   "):
+        with pytest.raises(ValidationError) as err:
+            act(engine, dq.handoff, "L2", "R2", category="inquiry", reason=reason, now=at(1),
+                expected_version=before.version)
+        assert set(err.value.errors) == {"reason"}
+        assert err.value.errors["reason"] == "「諮詢」在本人分工範圍內:請寫下為甚麼轉介。"
+    assert desk(engine, at(1)) == before  # nothing changed, nothing logged
+    with session_scope(engine) as s:
+        assert s.exec(select(Handoff)).all() == []
+    act(engine, dq.handoff, "L2", "R2", category="inquiry", reason="業主要找熟悉的同事", now=at(1),
+        expected_version=before.version)
+    with session_scope(engine) as s:
+        assert s.exec(select(Handoff.reason)).one() == "業主要找熟悉的同事"
+
+
+def test_the_default_reason_names_the_need_outside_the_duties_in_the_desk_language(engine, team):
+    act(engine, dq.arrive, now=T0)
+    i18n.set_language("en")
+    try:
+        with pytest.raises(ValidationError) as err:
+            act(engine, dq.handoff, "L2", "R2", category="visitor", now=at(1))
+        assert "within your duties" in err.value.errors["reason"]
+        act(engine, dq.handoff, "L2", "R2", category="repair", now=at(1))
+    finally:
+        i18n.set_language("zh-Hant")
+    with session_scope(engine) as s:
+        assert s.exec(select(Handoff.reason)).one() == "Outside my duties: Repair request"
+
+
 def test_proposal_prefers_free_then_busy_and_never_away_or_serving(engine, team):
     act(engine, dq.arrive, now=T0)  # 左2 serving
     act(engine, dq.set_state, "R2", "away", now=T0)
